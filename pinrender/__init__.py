@@ -1,0 +1,92 @@
+"""pinrender: render templated images (OG cards, banners) and transform photos.
+
+    import pinrender
+    png = pinrender.render("card.json", {"title": {"text": "Hello"}})
+    key = pinrender.render_key("card.json", {"title": {"text": "Hello"}})   # the ETag, no pixels
+    webp = pinrender.transform("photo.jpg", size="m", format="webp")
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from .errors import (
+    DecodeError,
+    FetchError,
+    FontError,
+    LimitError,
+    PinrenderError,
+    RenderError,
+    SourceError,
+    TemplateError,
+)
+from .limits import DEFAULT_LIMITS, Limits
+from .model import Template
+from .renderer import Layout, Line, Renderer, RenderResult, TextBlock
+from .resolve import parse_template, resolve
+from .services import Services
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DecodeError", "FetchError", "FontError", "LimitError", "PinrenderError", "RenderError",
+    "SourceError", "TemplateError", "Limits", "DEFAULT_LIMITS", "Template", "Layout", "Line",
+    "Renderer", "RenderResult", "TextBlock", "Services", "parse_template", "resolve",
+    "render", "render_key", "layout", "transform", "transform_key", "probe", "default_fonts",
+    "SafeLoader", "source_ref", "default_renderer",
+]
+
+
+@lru_cache(maxsize=1)
+def default_renderer() -> Renderer:
+    """The process-wide renderer behind the module-level functions."""
+    return Renderer()
+
+
+def render(template: Any, layers: Any = None, *, variables: Any = None, format: str = "png",
+           quality: int | None = None) -> bytes:
+    """Render a template (dict, JSON path or Template) with layer overrides to image bytes."""
+    return default_renderer().render(template, layers, variables=variables, format=format,
+                                     quality=quality)
+
+
+def render_key(template: Any, layers: Any = None, *, variables: Any = None,
+               format: str = "png", quality: int | None = None) -> str:
+    """The render's content key, computed without rendering."""
+    return default_renderer().render_key(template, layers, variables=variables, format=format,
+                                         quality=quality)
+
+
+def layout(template: Any, layers: Any = None, *, variables: Any = None) -> Layout:
+    """The resolved text layout: each text layer's final font size and its lines."""
+    return default_renderer().layout(template, layers, variables=variables)
+
+
+def transform(source: Any, **options: Any) -> bytes:
+    """Resize and convert an image: `size` s/m/l, `width`, `format`, `quality`, `keep_metadata`."""
+    return default_renderer().transform(source, **options)
+
+
+def transform_key(source: Any, **options: Any) -> str:
+    return default_renderer().transform_key(source, **options)
+
+
+def probe(source: Any) -> Any:
+    """Width, height, format, frames, alpha and orientation, read from the header."""
+    from .transform import probe as _probe
+
+    return _probe(source, services=default_renderer().services)
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use so that `import pinrender` stays light for the template model alone.
+    if name == "default_fonts":
+        from .text import default_fonts
+
+        return default_fonts
+    if name in ("SafeLoader", "source_ref"):
+        from . import sources
+
+        return getattr(sources, name)
+    raise AttributeError(f"module 'pinrender' has no attribute {name!r}")

@@ -1,0 +1,41 @@
+"""CSS Fonts 4 font matching within one family: style first, then the nearest weight."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .faces import Face
+
+
+@dataclass(frozen=True)
+class Match:
+    face: Face
+    weight: int  # the wght axis value to set on a variable face; the face's weight otherwise
+    oblique: bool  # italic was asked for and the family has none: shear the upright face
+
+
+def _weight_rank(face: Face, want: int) -> tuple[int, float]:
+    """Sort key implementing the CSS weight order; lower is better."""
+    if face.weight_min <= want <= face.weight_max:
+        return (0, 0.0)
+    lo, hi = face.weight_min, face.weight_max
+    if 400 <= want <= 500:
+        # Heavier faces up to 500 first, then lighter ones descending, then heavier above 500.
+        if want < lo <= 500:
+            return (1, lo - want)
+        if hi < want:
+            return (2, want - hi)
+        return (3, lo - want)
+    if want < 400:
+        return (1, want - hi) if hi < want else (2, lo - want)
+    return (1, lo - want) if lo > want else (2, want - hi)
+
+
+def match_face(faces: Sequence[Face], weight: int, italic: bool) -> Match | None:
+    if not faces:
+        return None
+    styled = [f for f in faces if f.italic == italic] or list(faces)
+    best = min(styled, key=lambda f: (_weight_rank(f, weight), f.path, f.index))
+    value = min(max(weight, best.weight_min), best.weight_max)
+    return Match(face=best, weight=value, oblique=italic and not best.italic)

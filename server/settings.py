@@ -1,0 +1,114 @@
+"""The one settings object of the edge service.
+
+Every field can be set with a `PINRENDER_<FIELD>` environment variable; nested plan limits with
+`PINRENDER_PLANS__PRO__MONTHLY_RENDERS=5000` or the whole table as JSON in `PINRENDER_PLANS`.
+pydantic-settings validates everything at once, so a bad deployment reports all its mistakes
+together instead of one per restart.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Plan(BaseModel):
+    """What one plan allows. Defaults follow the seeds; `monthly_renders` is ours (see README)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    monthly_credits: int = Field(ge=0)
+    hourly_requests: int = Field(default=1000, ge=1)
+    monthly_renders: int = Field(ge=0)
+    max_templates: int = Field(default=1000, ge=0)
+    max_keys: int = Field(default=10, ge=1)
+
+
+def default_plans() -> dict[str, Plan]:
+    # Monthly renders: only new (uncached) renders count, so a free account can back a small
+    # site's OG cards; agency covers a busy publisher re-rendering on every edit.
+    return {
+        "free": Plan(monthly_credits=10, monthly_renders=500),
+        "pro": Plan(monthly_credits=100, monthly_renders=10_000),
+        "agency": Plan(monthly_credits=2000, monthly_renders=100_000),
+    }
+
+
+def _default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PINRENDER_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Path("data")
+    # Absolute URLs (`imageUrl`, meta tags) start with this; empty means "the URL the request came in on".
+    public_base_url: str = ""
+    # `file:///path`, or `memory://` for tests; empty means `<data_dir>/blobs`.
+    storage: str = ""
+    # `sqlite:///path` or `sqlite://:memory:`; empty means `<data_dir>/pinrender.db`.
+    database: str = ""
+
+    plans: dict[str, Plan] = Field(default_factory=default_plans)
+    default_plan: str = "free"
+
+    # Rendering under load.
+    render_workers: int = Field(default_factory=_default_workers, ge=1, le=256)
+    render_queue: int = Field(default=32, ge=0, le=100_000)
+    render_timeout: float = Field(default=20.0, gt=0)
+    retry_after: int = Field(default=2, ge=1)
+    result_cache_bytes: int = Field(default=64 * 2**20, ge=0)
+    renderer_cache_bytes: int = Field(default=128 * 2**20, ge=0)
+
+    # HTTP.
+    render_max_age: int = Field(default=3600, ge=0)
+    max_body_bytes: int = Field(default=4 * 2**20, ge=1024)
+    max_param_bytes: int = Field(default=32 * 1024, ge=256)
+    max_json_depth: int = Field(default=24, ge=4, le=200)
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    page_size: int = Field(default=20, ge=1, le=100)
+
+    # Source fetching (passed to the core's limits).
+    fetch_timeout: float = Field(default=10.0, gt=0)
+    max_source_bytes: int = Field(default=25 * 2**20, ge=1024)
+
+    # Start-up.
+    load_examples: bool = True
+    examples_dir: Path | None = None
+    # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
+    debug_stats: bool = False
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("plans")
+    @classmethod
+    def _plans_present(cls, value: dict[str, Plan]) -> dict[str, Plan]:
+        if not value:
+            raise ValueError("at least one plan is required")
+        return value
+
+    def plan(self, name: str) -> Plan:
+        # An account on a plan that was removed from the table falls back rather than failing.
+        return self.plans.get(name) or self.plans.get(self.default_plan) or next(iter(self.plans.values()))
+
+    @property
+    def storage_url(self) -> str:
+        return self.storage or (self.data_dir / "blobs").resolve().as_uri()
+
+    @property
+    def database_url(self) -> str:
+        return self.database or f"sqlite://{(self.data_dir / 'pinrender.db').resolve()}"
+
+    @property
+    def examples_path(self) -> Path:
+        return self.examples_dir or Path(__file__).resolve().parent.parent / "examples"

@@ -1,0 +1,123 @@
+"""Blob storage: bytes under string keys, written atomically.
+
+A key is a relative, slash-separated name (`renders/ab/abcd….png`). `put` makes the blob visible
+whole or not at all, so a crash or a failed render never leaves a half-written file behind a key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+_KEY = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*(/[A-Za-z0-9_\-][A-Za-z0-9_.\-]*)*$")
+
+
+def check_key(key: str) -> str:
+    # Dots may not lead a segment, so `..` and hidden temp files can never be addressed.
+    if len(key) > 512 or not _KEY.match(key):
+        raise ValueError(f"invalid blob key: {key!r}")
+    return key
+
+
+class BlobStore(Protocol):
+    def put(self, key: str, data: bytes) -> None: ...
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def stream(self, key: str, chunk_size: int = 65536) -> Iterator[bytes] | None: ...
+
+    def delete(self, key: str) -> bool: ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+class FileBlobStore:
+    """Blobs as files under a root folder; write to a temp file, fsync, then rename into place."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.root.joinpath(*check_key(key).split("/"))
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+    def stream(self, key: str, chunk_size: int = 65536) -> Iterator[bytes] | None:
+        try:
+            f = self._path(key).open("rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+        def chunks() -> Iterator[bytes]:
+            with f:
+                while chunk := f.read(chunk_size):
+                    yield chunk
+
+        return chunks()
+
+    def delete(self, key: str) -> bool:
+        try:
+            self._path(key).unlink()
+            return True
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return False
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+
+class MemoryBlobStore:
+    """Blobs in a dict: for tests and throwaway servers."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._blobs: dict[str, bytes] = {}
+
+    def put(self, key: str, data: bytes) -> None:
+        with self._lock:
+            self._blobs[check_key(key)] = bytes(data)
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            return self._blobs.get(check_key(key))
+
+    def stream(self, key: str, chunk_size: int = 65536) -> Iterator[bytes] | None:
+        data = self.get(key)
+        if data is None:
+            return None
+        return iter([data[i : i + chunk_size] for i in range(0, len(data), chunk_size)])
+
+    def delete(self, key: str) -> bool:
+        with self._lock:
+            return self._blobs.pop(check_key(key), None) is not None
+
+    def exists(self, key: str) -> bool:
+        with self._lock:
+            return check_key(key) in self._blobs

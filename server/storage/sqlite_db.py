@@ -1,0 +1,123 @@
+"""The SQLite connection and its schema migrations.
+
+Migrations are an ordered list in code; `PRAGMA user_version` records how many have run, so a data
+dir created by an older release is brought forward on start and never re-migrated.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        email TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL DEFAULT '',
+        plan TEXT NOT NULL,
+        team_hash TEXT NOT NULL UNIQUE,
+        embed_key TEXT NOT NULL UNIQUE,
+        render_secret TEXT NOT NULL,
+        host_allowlist TEXT NOT NULL DEFAULT '[]',
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        prefix TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        abilities TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL,
+        last_used_at REAL
+    );
+    CREATE INDEX api_keys_account ON api_keys(account_id);
+    CREATE TABLE templates (
+        id TEXT PRIMARY KEY,
+        account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        json_data TEXT NOT NULL,
+        public INTEGER NOT NULL DEFAULT 0,
+        preview_url TEXT,
+        require_signature INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX templates_account ON templates(account_id, created_at, id);
+    CREATE INDEX templates_public ON templates(public, created_at);
+    CREATE TABLE results (
+        key TEXT PRIMARY KEY,
+        blob_key TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        account_id INTEGER,
+        template_id TEXT,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE usage (
+        account_id INTEGER NOT NULL,
+        metric TEXT NOT NULL,
+        period TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account_id, metric, period)
+    );
+    """,
+]
+
+
+class Database:
+    """One connection guarded by a lock.
+
+    One connection keeps transactions simple and correct across the server's threads; every query
+    here is a point lookup or a small write, so contention on the lock is not where time goes.
+    """
+
+    def __init__(self, path: str) -> None:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.RLock()
+        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL survives process crashes; only an OS crash can lose the last commits.
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.migrate()
+
+    def migrate(self) -> None:
+        with self.transaction() as conn:
+            done = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[done:], start=done + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        # BEGIN IMMEDIATE takes the write lock up front, so read-check-write sequences (claims)
+        # cannot interleave with another process sharing the file (the CLI, a second worker).
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
