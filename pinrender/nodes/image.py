@@ -27,7 +27,9 @@ def fit_image(image: pyvips.Image, width: int, height: int, mode: str,
     if (target_w, target_h) != (image.width, image.height):
         image = image.resize(target_w / image.width, vscale=target_h / image.height)
     if pos.smart and mode == "cover":
-        image = image.smartcrop(width, height, interesting=pos.smart)
+        # smartcrop looks at the whole image before cutting: it needs random access, and the
+        # image is already scaled to about the box, so holding it in memory is cheap
+        image = image.copy_memory().smartcrop(width, height, interesting=pos.smart)
         left = top = 0
     else:
         left, top = round(placement.left), round(placement.top)

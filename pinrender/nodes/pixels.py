@@ -7,6 +7,9 @@ from functools import lru_cache
 import pyvips
 from PIL import Image, ImageDraw
 
+from ..codecs.vips import vips_message
+from ..errors import DecodeError
+
 SUPERSAMPLE = 4
 
 
@@ -21,7 +24,12 @@ def vips_to_pil(image: pyvips.Image) -> Image.Image:
         image = grey.bandjoin([grey, grey, alpha])
     if image.bands == 3:
         image = image.bandjoin_const(255)
-    data = image.write_to_memory()
+    try:
+        data = image.write_to_memory()
+    except pyvips.Error as exc:
+        # libvips decodes lazily: a truncated or corrupt source fails here, not at load time,
+        # and sometimes with no detail at all (a bad PNG header checksum)
+        raise DecodeError(f"cannot decode the image: {vips_message(exc)}") from None
     return Image.frombuffer("RGBA", (image.width, image.height), data, "raw", "RGBA", 0, 1)
 
 

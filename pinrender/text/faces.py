@@ -66,9 +66,12 @@ def _ignorable(ch: str) -> bool:
     return cp in (0x200C, 0x200D, 0x20E3) or 0xFE00 <= cp <= 0xFE0F or 0xE0020 <= cp <= 0xE007F
 
 
+_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"typ1")
+
+
 def _read_cmap(path: str, index: int) -> frozenset[int]:
     try:
-        with TTFont(path, fontNumber=index, lazy=True) as font:
+        with open(path, "rb") as fh, TTFont(fh, fontNumber=index, lazy=True) as font:
             cmap = font.getBestCmap() or {}
             return frozenset(cmap)
     except (OSError, TTLibError, AssertionError, KeyError):
@@ -82,7 +85,7 @@ def _family_name(font: TTFont) -> str:
         value = name.getDebugName(name_id)
         if value:
             return value.strip()
-    return Path(str(font.reader.file.name)).stem
+    return "Unnamed"
 
 
 def read_faces(path: str | Path, source: str = "bundled") -> list[Face]:
@@ -91,19 +94,23 @@ def read_faces(path: str | Path, source: str = "bundled") -> list[Face]:
     try:
         with open(path, "rb") as fh:
             tag = fh.read(4)
+        if tag not in _MAGIC:
+            raise FontError(f"{Path(path).name} is not a TrueType or OpenType font")
         count = 1
         if tag == b"ttcf":
             from fontTools.ttLib import TTCollection
 
-            with TTCollection(path, lazy=True) as collection:
+            with open(path, "rb") as fh, TTCollection(fh, lazy=True) as collection:
                 count = len(collection.fonts)
         return [_read_face(path, i, source) for i in range(count)]
+    except FontError:
+        raise
     except (OSError, TTLibError, AssertionError, KeyError, ValueError, IndexError) as exc:
         raise FontError(f"cannot read font file {Path(path).name}: {exc}") from exc
 
 
 def _read_face(path: str, index: int, source: str) -> Face:
-    with TTFont(path, fontNumber=index, lazy=True) as font:
+    with open(path, "rb") as fh, TTFont(fh, fontNumber=index, lazy=True) as font:
         os2 = font["OS/2"] if "OS/2" in font else None
         head = font["head"]
         hhea = font["hhea"]

@@ -1,0 +1,128 @@
+"""`/openapi.json`, built from the routes' own pydantic models.
+
+Each handler is tagged with `@operation(...)` naming the models it validates with; the document is
+assembled from those tags, so what is documented is exactly what is enforced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+from starlette.routing import BaseRoute, Route
+
+from .schemas import Envelope, ErrorOut
+
+F = TypeVar("F", bound=Callable[..., Any])
+REF = "#/components/schemas/{model}"
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    enveloped: bool = True  # the response model sits under `data`
+    media: tuple[str, ...] = ()  # binary responses (images, HTML)
+    auth: bool = True
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    extra_params: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+def operation(**kwargs: Any) -> Callable[[F], F]:
+    def tag(fn: F) -> F:
+        fn.__openapi__ = Operation(**kwargs)  # type: ignore[attr-defined]
+        return fn
+
+    return tag
+
+
+def _query_params(model: type[BaseModel], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    params = []
+    required = set(schema.get("required", []))
+    for name, prop in schema.get("properties", {}).items():
+        params.append({
+            "name": name, "in": "query", "required": name in required,
+            "description": prop.get("description", ""), "schema": prop,
+        })
+    return params
+
+
+def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> dict[str, Any]:
+    ops: list[tuple[Route, str, Operation]] = []
+    for route in routes:
+        if not isinstance(route, Route):
+            continue
+        op = getattr(route.endpoint, "__openapi__", None)
+        if op is None:
+            continue
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            ops.append((route, method.lower(), op))
+
+    models = {ErrorOut}
+    for _, _, op in ops:
+        models.update(m for m in (op.body, op.response) if m is not None)
+    _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    components: dict[str, Any] = dict(defs.get("$defs", {}))
+
+    paths: dict[str, dict[str, Any]] = {}
+    for route, method, op in ops:
+        item: dict[str, Any] = {"summary": op.summary, "tags": [op.tag], "responses": {}}
+        params: list[dict[str, Any]] = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in route.param_convertors
+        ]
+        if op.query is not None:
+            params += _query_params(op.query, op.query.model_json_schema(ref_template=REF))
+        params += list(op.extra_params)
+        if params:
+            item["parameters"] = params
+        if op.body is not None:
+            item["requestBody"] = {"required": True, "content": {
+                "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}}}
+        if op.media:
+            content = {m: {"schema": {"type": "string", "format": "binary"}} for m in op.media}
+        elif op.response is not None and op.enveloped:
+            data = {"$ref": REF.format(model=op.response.__name__)}
+            content = {"application/json": {"schema": {
+                "type": "object", "required": ["success", "data"],
+                "properties": {"success": {"const": True}, "data": data}}}}
+        elif op.response is not None:
+            content = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
+        else:
+            content = {"application/json": {"schema": Envelope.model_json_schema()}}
+        item["responses"][str(op.status)] = {"description": "Success", "content": content}
+        error = {"application/json": {"schema": {"$ref": REF.format(model="ErrorOut")}}}
+        for code in sorted({400, *op.errors} | ({401} if op.auth else set())):
+            item["responses"][str(code)] = {"description": _REASONS.get(code, "Error"),
+                                            "content": error}
+        if op.auth:
+            item["security"] = [{"bearer": []}, {"apiKeyHeader": []}, {"apiKeyQuery": []}]
+        paths.setdefault(route.path, {})[method] = item
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "apiKeyQuery": {"type": "apiKey", "in": "query", "name": "api_key"},
+            },
+        },
+    }
+
+
+_REASONS = {
+    400: "Missing or malformed field", 401: "API key missing, unknown or inactive",
+    403: "Not allowed", 404: "Not found", 413: "Too large", 422: "Invalid template or overrides",
+    429: "Rate limit or monthly render allowance exceeded", 503: "Busy: retry after Retry-After",
+}

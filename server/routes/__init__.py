@@ -1,0 +1,1 @@
+"""HTTP routes: each handler parses, calls, responds."""

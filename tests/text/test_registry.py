@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pinrender.errors import FontError
+from pinrender.text import FontRegistry, default_fonts
+from pinrender.text.registry import build_registry
+
+from .helpers import FONTS_DIR
+
+
+def test_bundled_families(fonts: FontRegistry) -> None:
+    names = {f.name: f for f in fonts.families()}
+    for family in ("Inter", "Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Color Emoji"):
+        assert names[family].source == "bundled"
+    assert names["Inter"].italic and names["Inter"].weights == (100, 900)
+    assert all(not Path(p).is_absolute() or Path(p).exists() for f in names.values() for p in f.files)
+
+
+def test_check_family(fonts: FontRegistry) -> None:
+    fonts.check_family("INTER")
+    with pytest.raises(FontError, match="known families include"):
+        fonts.check_family("Comic Nope")
+
+
+def test_register_file_changes_fingerprint(tmp_path: Path) -> None:
+    registry = FontRegistry()
+    before = registry.fingerprint
+    target = tmp_path / "serif.ttf"
+    shutil.copy(FONTS_DIR / "noto-serif" / "NotoSerif-Regular.ttf", target)
+    registry.register_file(target)
+    assert registry.fingerprint != before
+    assert [f.source for f in registry.families()] == ["registered"]
+    registry.check_family("noto serif")
+
+
+def test_register_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttf"
+    bad.write_bytes(b"not a font")
+    with pytest.raises(FontError):
+        FontRegistry().register_file(bad)
+    FontRegistry().register_folder(tmp_path)  # unreadable files in a folder are skipped
+
+
+def test_registered_family_wins_over_bundled(tmp_path: Path) -> None:
+    registry = build_registry(FONTS_DIR, system=False)
+    shutil.copy(FONTS_DIR / "inter" / "Inter-roman.var.ttf", tmp_path / "Inter.ttf")
+    registry.register_folder(tmp_path)
+    inter = next(f for f in registry.families() if f.name == "Inter")
+    assert inter.source == "registered" and len(inter.files) == 1
+
+
+def test_weight_matching_follows_css(fonts: FontRegistry) -> None:
+    # Noto Sans ships 400 and 700: 600 rounds up to bold, 500 and 300 fall to regular.
+    pick = lambda w: fonts.match("Noto Sans", w, False).face.weight_min  # type: ignore[union-attr]  # noqa: E731
+    assert (pick(300), pick(500), pick(600), pick(900)) == (400, 400, 700, 700)
+    variable = fonts.match("Inter", 650, False)
+    assert variable is not None and variable.weight == 650
+
+
+def test_default_fonts_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PINRENDER_SYSTEM_FONTS", "0")
+    monkeypatch.setenv("PINRENDER_FONTS_DIR", str(FONTS_DIR))
+    default_fonts.cache_clear()
+    try:
+        registry = default_fonts()
+        assert registry is default_fonts()
+        assert {f.source for f in registry.families()} == {"bundled"}
+    finally:
+        default_fonts.cache_clear()
