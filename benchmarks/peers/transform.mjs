@@ -2,6 +2,11 @@
 // result per stdout line ({ms, bytes, width, height}), timed from the file to an encoded buffer.
 import sharp from "sharp";
 import { createInterface } from "node:readline";
+import { readFileSync } from "node:fs";
+
+// VmHWM (peak RSS of this process image), as the Python side reads it.
+const hwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))[1]) * 1024;
+const baseHwm = hwm();
 
 sharp.cache(false);
 sharp.concurrency(1);
@@ -27,7 +32,7 @@ for await (const line of lines) {
   if (!line.trim()) continue;
   const job = JSON.parse(line);
   if (job.rss) {
-    process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, maxrss: process.resourceUsage().maxRSS * 1024 }) + "\n");
+    process.stdout.write(JSON.stringify({ base: baseHwm, hwm: hwm() }) + "\n");
     continue;
   }
   const start = process.hrtime.bigint();

@@ -15,6 +15,9 @@ from . import pillow, vips
 from .probe import VIPS_LOADERS, ProbeInfo, probe_prepared
 
 FORMAT_FIELD = "pinrender-format"  # image metadata: the source format, for "keep the format"
+# The frame size before shrink-on-load (as stored, before orientation): sizes derived from it are
+# exactly those a full decode would give, not off by the loader's rounding.
+FULL_WIDTH, FULL_HEIGHT = "pinrender-full-width", "pinrender-full-height"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ def decode(data: bytes, limits: Limits, *, hint: ShrinkHint | None = None,
     image = _load(data, info, limits, hint, animated and info.frames > 1)
     image = image.copy()
     image.set_type(pyvips.GValue.gstr_type, FORMAT_FIELD, info.format)
+    image.set_type(pyvips.GValue.gint_type, FULL_WIDTH, info.width)
+    image.set_type(pyvips.GValue.gint_type, FULL_HEIGHT, info.height)
     return image
 
 
@@ -70,8 +75,10 @@ def _load(data: bytes, info: ProbeInfo, limits: Limits, hint: ShrinkHint | None,
         return pillow.decode_bmp(data)
     scale = needed_scale(info, hint)
     options: dict[str, object] = {"fail_on": "warning"}
-    # A frame-by-frame pipeline crops the frame strip out of order, so it needs random access.
-    options["access"] = "random" if all_frames else "sequential"
+    # A frame-by-frame pipeline crops the frame strip out of order, and flips and rotations
+    # read rows out of order, so those need random access.
+    random = all_frames or info.orientation != 1
+    options["access"] = "random" if random else "sequential"
     if fmt in ("gif", "webp"):
         options["n"] = -1 if all_frames else 1
     if fmt == "jpeg":
@@ -79,17 +86,17 @@ def _load(data: bytes, info: ProbeInfo, limits: Limits, hint: ShrinkHint | None,
     elif fmt == "webp" and scale < 1.0:
         options["scale"] = _safe_scale(info, scale)
     elif fmt == "svg":
-        # Vector: render at the size needed (also above the nominal size), within the pixel limit.
+        # Vector: rendered at the size needed, never above its nominal size or the pixel limit.
         ceiling = math.sqrt(limits.max_source_pixels / (info.width * info.height))
-        options["scale"] = min(_safe_scale(info, scale, cap=math.inf) if hint else 1.0, ceiling)
+        options["scale"] = min(_safe_scale(info, scale) if hint else 1.0, ceiling)
         options["unlimited"] = False
     elif fmt == "tiff":
         options["page"] = 0
     return vips.load(VIPS_LOADERS[fmt], data, **options)
 
 
-def _safe_scale(info: ProbeInfo, scale: float, cap: float = 1.0) -> float:
+def _safe_scale(info: ProbeInfo, scale: float) -> float:
     """A scale-on-load factor that rounding cannot take below the needed size."""
     need_w = math.ceil(info.width * scale)
     need_h = math.ceil(info.height * scale)
-    return min(cap, max((need_w + 0.5) / info.width, (need_h + 0.5) / info.height))
+    return min(1.0, max((need_w + 0.5) / info.width, (need_h + 0.5) / info.height))

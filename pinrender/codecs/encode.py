@@ -18,6 +18,7 @@ from PIL import Image
 
 from ..errors import DecodeError, RenderError
 from . import vips
+from .decode import source_format
 from .ops import frame_count
 
 FORMATS = ("png", "jpeg", "webp", "avif", "gif")
@@ -70,16 +71,21 @@ def encode(image: pyvips.Image | Image.Image, format: str, quality: int | None =
     try:
         return _encode_vips(image, fmt, q, level, keep_metadata, background, animated)
     except pyvips.Error as exc:
-        # The pipeline is lazy: a damaged source only shows itself now, while pixels flow.
-        if vips.is_load_failure(exc):
-            raise DecodeError(f"cannot decode the image: {vips.vips_message(exc)}") from None
+        # The pipeline is lazy: a damaged source only shows itself now, while pixels flow, and
+        # libvips rarely says which stage failed. Encoders do not fail on the 8-bit sRGB they
+        # are given, so a failure of a decoded source's pipeline is the source's.
+        source = source_format(image)
+        if source is not None:
+            raise DecodeError(f"cannot decode the {source} image: {vips.vips_message(exc)}"
+                              ) from None
         raise RenderError(f"cannot encode {fmt}: {vips.vips_message(exc)}") from None
 
 
 # ---------------------------------------------------------------------------------- libvips
 
 def _encode_vips(image: pyvips.Image, fmt: str, q: int | None, level: int, keep: bool,
-                 background: tuple[int, int, int], animated: bool) -> bytes:
+                 background: tuple[int, int, int], animated: bool,
+                 png_filter: str = "sub") -> bytes:
     keep_flags = "all" if keep else "none"
     if not (animated and fmt in ("webp", "gif")) and frame_count(image) > 1:
         image = image.crop(0, 0, image.width, image.height // frame_count(image))
@@ -95,7 +101,8 @@ def _encode_vips(image: pyvips.Image, fmt: str, q: int | None, level: int, keep:
     if fmt == "webp":
         return bytes(image.webpsave_buffer(Q=q, effort=level, keep=keep_flags))
     if fmt == "png":
-        return bytes(image.pngsave_buffer(compression=level, filter="paeth", keep=keep_flags))
+        return bytes(image.pngsave_buffer(compression=level, filter=png_filter,
+                                          keep=keep_flags))
     if fmt == "gif":
         return bytes(image.gifsave_buffer(effort=level, keep=keep_flags))
     # AVIF: Pillow's libavif at a speed setting is ~10x faster than libvips' heifsave for the
@@ -175,7 +182,9 @@ def _encode_pillow(image: Image.Image, fmt: str, q: int | None, level: int, keep
         if keep and image.info.get("icc_profile"):
             out = out.copy()
             out.set_type(pyvips.GValue.blob_type, "icc-profile-data", image.info["icc_profile"])
-        return _encode_vips(out, fmt, q, level, keep, background, False)
+        # Paeth suits drawn graphics (cards, text) and costs little at card sizes; photos get
+        # Sub, as fast as no filter and a third smaller (benchmarks/README.md).
+        return _encode_vips(out, fmt, q, level, keep, background, False, png_filter="paeth")
     buffer = io.BytesIO()
     if fmt == "jpeg":
         image = _flatten(image, background)

@@ -8,6 +8,7 @@ from typing import Callable
 import pyvips
 
 from ..geometry import short_edge_size, width_size
+from .decode import FULL_HEIGHT, FULL_WIDTH
 
 PAGE_HEIGHT = "page-height"
 
@@ -51,6 +52,9 @@ def orient(image: pyvips.Image) -> pyvips.Image:
     out = per_frame(image, lambda frame: frame.autorot())
     out = out.copy()
     out.remove("orientation")
+    if orientation >= 5 and image.get_typeof(FULL_WIDTH):
+        out.set_type(pyvips.GValue.gint_type, FULL_WIDTH, int(image.get(FULL_HEIGHT)))
+        out.set_type(pyvips.GValue.gint_type, FULL_HEIGHT, int(image.get(FULL_WIDTH)))
     return out
 
 
@@ -113,7 +117,12 @@ def resize_to(image: pyvips.Image, width: int, height: int) -> pyvips.Image:
 def resize(image: pyvips.Image, rule: str, target: int) -> pyvips.Image:
     """Resize by a size rule (never upscaling), frame by frame for animations."""
     fw, fh = frame_size(image)
-    width, height = target_size(fw, fh, rule, target)
+    full_w, full_h = fw, fh
+    if image.get_typeof(FULL_WIDTH):  # shrunk on load: size from the full frame, see decode
+        full_w, full_h = int(image.get(FULL_WIDTH)), int(image.get(FULL_HEIGHT))
+    width, height = target_size(full_w, full_h, rule, target)
     if (width, height) == (fw, fh):
         return image
+    if width > fw or height > fh:  # the loader rounded a pixel short: never upscale for it
+        width, height = min(width, fw), min(height, fh)
     return per_frame(image, lambda frame: resize_to(frame, width, height))

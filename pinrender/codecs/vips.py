@@ -46,24 +46,18 @@ def load(operation: str, data: bytes, **options: object) -> pyvips.Image:
     try:
         image = pyvips.Operation.call(operation, data, **options)
     except pyvips.Error as exc:
-        raise DecodeError(f"cannot read the image: {vips_message(exc)}") from None
+        raise DecodeError(f"cannot read the {operation.split('load')[0]} image: "
+                          f"{vips_message(exc)}") from None
     assert isinstance(image, pyvips.Image)
     return image
 
 
 def vips_message(exc: pyvips.Error) -> str:
-    """libvips' own detail, one line, without the generic 'unable to call' prefix."""
-    text = (exc.detail or exc.message or "").strip()
-    lines = [line for line in text.splitlines() if line.strip()]
-    return "; ".join(lines[:3])[:300] or "libvips error"
-
-
-def is_load_failure(exc: pyvips.Error) -> bool:
-    """Whether a lazy pipeline failed because its source could not be decoded."""
-    text = f"{exc.message} {exc.detail}".lower()
-    return any(word in text for word in ("load", "read", "premature", "truncat", "corrupt",
-                                         "decode", "vipsjpeg", "libspng", "gif", "webp",
-                                         "tiff", "heif", "svg", "out of order", "error in"))
+    """libvips' own detail, one line; libvips often has none beyond 'unable to call X'."""
+    text = f"{exc.message}\n{exc.detail or ''}"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    useful = [line for line in lines if not line.startswith("unable to call")]
+    return "; ".join(useful[:3])[:300] or "the data is damaged or uses an unsupported feature"
 
 
 def check_pixels(width: int, height: int, what: str, limit: int) -> None:

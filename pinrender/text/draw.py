@@ -104,8 +104,9 @@ def _draw_bitmap_run(colour: Image.Image, line: Line, run: Run, size: float) -> 
     font = get_font(run.match, size)
     scale = scale_for(run.match, size)
     for text, dx in _pieces(run, size):
-        left, top, right, bottom = font.getbbox(text, mode="RGBA", anchor="ls")
-        width, height = right - left, bottom - top
+        box = font.getbbox(text, mode="RGBA", anchor="ls")
+        left, top = math.floor(box[0]), math.floor(box[1])
+        width, height = math.ceil(box[2]) - left, math.ceil(box[3]) - top
         if width <= 0 or height <= 0:
             continue
         tile = Image.new("RGBA", (width, height), (0, 0, 0, 0))

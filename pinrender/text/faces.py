@@ -111,7 +111,7 @@ def read_faces(path: str | Path, source: str = "bundled") -> list[Face]:
 
 def _read_face(path: str, index: int, source: str) -> Face:
     with open(path, "rb") as fh, TTFont(fh, fontNumber=index, lazy=True) as font:
-        os2 = font["OS/2"] if "OS/2" in font else None
+        os2 = font.get("OS/2")
         head = font["head"]
         hhea = font["hhea"]
         upm = float(head.unitsPerEm or 1000)

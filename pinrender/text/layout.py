@@ -16,7 +16,7 @@ from . import bidi
 from .breaking import ELLIPSIS, balance, ellipsize, greedy, nowrap
 from .registry import FontRegistry
 from .runs import Run, Style, build_line, text_width
-from .segment import transform
+from .segment import clusters, transform
 
 Direction = Literal["ltr", "rtl"]
 _EPSILON = 0.01
@@ -69,7 +69,9 @@ def _paragraphs(layer: TextLayer) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _wrap(paragraphs: list[str], layer: TextLayer, style: Style, fonts: FontRegistry) -> list[_Plain]:
+def _wrap(
+    paragraphs: list[str], layer: TextLayer, style: Style, fonts: FontRegistry
+) -> list[_Plain]:
     def measure(text: str) -> float:
         return text_width(text, style, fonts)
 
@@ -90,8 +92,27 @@ def _wrap(paragraphs: list[str], layer: TextLayer, style: Style, fonts: FontRegi
     return plain
 
 
-def _line_widths(plain: list[_Plain], style: Style, fonts: FontRegistry) -> list[float]:
-    return [text_width(p.text, style, fonts) for p in plain]
+def _exact_width(p: _Plain, paragraphs: list[str], style: Style, fonts: FontRegistry) -> float:
+    """The width the line will really have: runs split at bidi levels shape (kern) apart."""
+    rtl, levels = bidi.embedding_levels(paragraphs[p.paragraph])
+    return build_line(p.text, _levels_for(p, levels, rtl), style, fonts)[1]
+
+
+def _ellipsize_exact(
+    p: _Plain, width: float, paragraphs: list[str], style: Style, fonts: FontRegistry
+) -> _Plain:
+    """Cut a line to fit with "…"; re-checked with the exact width, which can exceed the estimate."""
+    text = p.text
+    while True:
+        cut = _Plain(
+            ellipsize(text, width, lambda t: text_width(t, style, fonts)),
+            p.paragraph,
+            p.start,
+            True,
+        )
+        if cut.text == ELLIPSIS or _exact_width(cut, paragraphs, style, fonts) <= width + _EPSILON:
+            return cut
+        text = "".join(clusters(cut.text[: -len(ELLIPSIS)])[:-1])  # one cluster shorter
 
 
 def _fits(layer: TextLayer, size: float, fonts: FontRegistry, paragraphs: list[str]) -> bool:
@@ -101,7 +122,7 @@ def _fits(layer: TextLayer, size: float, fonts: FontRegistry, paragraphs: list[s
         return False
     if len(plain) * size * layer.lineHeight > layer.height + _EPSILON:
         return False
-    return all(w <= layer.width + _EPSILON for w in _line_widths(plain, style, fonts))
+    return all(_exact_width(p, paragraphs, style, fonts) <= layer.width + _EPSILON for p in plain)
 
 
 def _fit_size(layer: TextLayer, fonts: FontRegistry, paragraphs: list[str]) -> tuple[float, bool]:
@@ -132,27 +153,24 @@ def layout_text(layer: TextLayer, fonts: FontRegistry) -> TextLayout:
     style = _style(layer, size)
     line_height = size * layer.lineHeight
 
-    def measure(text: str) -> float:
-        return text_width(text, style, fonts)
-
     plain = _wrap(paragraphs, layer, style, fonts)
     limit = layer.maxLines
     if layer.autoFit and not fitted:
         # No size fits: keep what the box height holds and mark the cut with an ellipsis.
-        by_height = int(math.floor((layer.height + _EPSILON) / line_height))
+        by_height = math.floor((layer.height + _EPSILON) / line_height)
         limit = by_height if limit is None else min(limit, by_height)
     truncated = limit is not None and len(plain) > limit
     if truncated:
         plain = plain[:limit]
         if plain:
             last = plain[-1]
-            plain[-1] = _Plain(ellipsize(last.text, layer.width, measure), last.paragraph, last.start, True)
+            plain[-1] = _ellipsize_exact(last, layer.width, paragraphs, style, fonts)
     cut_wide = layer.textWrap == "nowrap" and (layer.maxLines is not None or layer.autoFit)
     if cut_wide:
         # text-overflow: ellipsis for unwrapped lines wider than the box.
         for i, p in enumerate(plain):
-            if measure(p.text) > layer.width + _EPSILON:
-                plain[i] = _Plain(ellipsize(p.text, layer.width, measure), p.paragraph, p.start, True)
+            if _exact_width(p, paragraphs, style, fonts) > layer.width + _EPSILON:
+                plain[i] = _ellipsize_exact(p, layer.width, paragraphs, style, fonts)
                 truncated = True
     return _place(layer, plain, paragraphs, style, fonts, line_height, truncated)
 

@@ -53,7 +53,9 @@ def get_font(match: Match, size: float) -> ImageFont.FreeTypeFont:
 def _set_weight(font: ImageFont.FreeTypeFont, tags: tuple[str, ...], weight: int) -> None:
     # Pillow lists axes in fvar order, the same order fontTools read the tags in.
     axes = font.get_variation_axes()
-    values = [weight if tag == "wght" else axis["default"] for tag, axis in zip(tags, axes)]
+    values = [
+        float(weight if tag == "wght" else axis["default"] or 0) for tag, axis in zip(tags, axes)
+    ]
     font.set_variation_by_axes(values)
 
 

@@ -92,7 +92,9 @@ class FontRegistry:
     def _add(self, faces: Iterable[Face]) -> None:
         with self._lock:
             for face in faces:
-                if (face.path, face.index) in {(f.path, f.index) for f in self._faces.get(face.family.lower(), [])}:
+                if (face.path, face.index) in {
+                    (f.path, f.index) for f in self._faces.get(face.family.lower(), [])
+                }:
                     continue
                 key = face.family.lower()
                 current = self._faces.get(key, [])
@@ -108,15 +110,15 @@ class FontRegistry:
             self._update_fingerprint()
 
     def _update_fingerprint(self) -> None:
+        # File name, size and the table directory (which holds every table's checksum) identify a
+        # font's content without depending on where this machine keeps it.
         h = hashlib.blake2b(digest_size=12)
         for faces in sorted(self._faces.values(), key=lambda fs: fs[0].family.lower()):
             for face in faces:
-                try:
-                    st = os.stat(face.path)
-                    stamp = f"{st.st_size}:{st.st_mtime_ns}"
-                except OSError:
-                    stamp = "missing"
-                h.update(f"{face.family}|{face.source}|{face.path}|{face.index}|{stamp}\n".encode())
+                h.update(
+                    f"{face.family}|{face.source}|{Path(face.path).name}|{face.index}|".encode()
+                )
+                h.update(_file_stamp(face.path))
         self._fingerprint = h.hexdigest()
 
     # -- queries ------------------------------------------------------------------------------
@@ -205,6 +207,16 @@ class FontRegistry:
         return found
 
 
+@lru_cache(maxsize=4096)
+def _file_stamp(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+        return str(os.path.getsize(path)).encode() + hashlib.blake2b(head, digest_size=8).digest()
+    except OSError:
+        return b"missing"
+
+
 def _is_emoji(family_key: str) -> bool:
     return "emoji" in family_key
 
@@ -226,7 +238,12 @@ def bundled_fonts_dir() -> Path:
 
 
 def _system_fonts_enabled() -> bool:
-    return os.environ.get("PINRENDER_SYSTEM_FONTS", "1").strip().lower() not in {"0", "false", "no", "off"}
+    return os.environ.get("PINRENDER_SYSTEM_FONTS", "1").strip().lower() not in {
+        "0",
+        "false",
+        "no",
+        "off",
+    }
 
 
 def build_registry(bundled: Path | None = None, system: bool | None = None) -> FontRegistry:

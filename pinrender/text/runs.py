@@ -41,12 +41,20 @@ def font_pieces(text: str, style: Style, fonts: FontRegistry) -> list[tuple[str,
     previous: Match | None = None
     offset = 0
     for cluster in clusters(text):
-        if previous is not None and is_neutral(cluster) and previous.face.covers(cluster):
+        emoji = is_emoji_cluster(cluster)
+        # Spaces and punctuation join the run around them (one shaping call, steady spacing),
+        # but never an emoji run: the colour font also maps digits and "©", in emoji style.
+        match: Match
+        if (
+            previous is not None
+            and not previous.face.bitmap
+            and not emoji
+            and is_neutral(cluster)
+            and previous.face.covers(cluster)
+        ):
             match = previous
         else:
-            match = fonts.face_for(
-                cluster, style.family, style.weight, style.italic, is_emoji_cluster(cluster)
-            )
+            match = fonts.face_for(cluster, style.family, style.weight, style.italic, emoji)
         if pieces and pieces[-1][1] == match:
             t, m, start = pieces[-1]
             pieces[-1] = (t + cluster, m, start)
@@ -61,8 +69,26 @@ def _spacing_count(text: str) -> int:
     return sum(1 for c in clusters(text) if not is_cursive(c))
 
 
+_WIDTHS: dict[tuple[str, Style, int, str], float] = {}
+_MAX_WIDTHS = 50_000
+
+
 def text_width(text: str, style: Style, fonts: FontRegistry) -> float:
-    """Advance width of a piece of text; direction does not change a run's width, so none is given."""
+    """Advance width of a piece of text; direction does not change a run's width, so none is given.
+
+    Cached: line breaking, balance and auto-fit ask for the same words many times over.
+    """
+    key = (text, style, id(fonts), fonts.fingerprint)
+    found = _WIDTHS.get(key)
+    if found is None:
+        found = _text_width(text, style, fonts)
+        if len(_WIDTHS) >= _MAX_WIDTHS:
+            _WIDTHS.clear()
+        _WIDTHS[key] = found
+    return found
+
+
+def _text_width(text: str, style: Style, fonts: FontRegistry) -> float:
     total = 0.0
     for piece, match, _ in font_pieces(text, style, fonts):
         total += measure(match, style.size, piece)

@@ -49,9 +49,11 @@ async def render(request: Request) -> Response:
     if etag_matches(request, prepared.etag):
         return Response(status_code=304, headers=headers)
     output = await ctx.render.cached(prepared)
+    timings: dict[str, float] = {}
     if output is None:
         output, _ = await produce(ctx, prepared)
-    headers["Server-Timing"] = server_timing(output.timings if output.timings else {})
+        timings = output.timings
+    headers["Server-Timing"] = server_timing(timings)
     return Response(output.data, media_type=output.media_type, headers=headers)
 
 

@@ -3,8 +3,8 @@ what the machine has installed (tests that need a system font ask for `system_fo
 
 from __future__ import annotations
 
-
 import pytest
+
 from pinrender.text.registry import FontRegistry, build_registry
 
 from .helpers import FONTS_DIR

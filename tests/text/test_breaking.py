@@ -67,13 +67,17 @@ def test_no_ellipsis_when_text_fits(fonts: FontRegistry) -> None:
 
 
 def test_nowrap_keeps_one_line(fonts: FontRegistry) -> None:
-    layer = make_layer(text="a b c d e f g h i j k l m n o p", fontSize=60, width=100, textWrap="nowrap")
+    layer = make_layer(
+        text="a b c d e f g h i j k l m n o p", fontSize=60, width=100, textWrap="nowrap"
+    )
     layout = layout_text(layer, fonts)
     assert len(layout.lines) == 1 and layout.lines[0].width > 100
 
 
 def test_nowrap_with_max_lines_ellipsizes(fonts: FontRegistry) -> None:
-    layer = make_layer(text="a b c d e f g h i j", fontSize=60, width=200, textWrap="nowrap", maxLines=1)
+    layer = make_layer(
+        text="a b c d e f g h i j", fontSize=60, width=200, textWrap="nowrap", maxLines=1
+    )
     layout = layout_text(layer, fonts)
     assert layout.lines[0].text.endswith("…") and layout.lines[0].width <= 200
 
@@ -83,7 +87,7 @@ def test_balance_evens_lines(fonts: FontRegistry) -> None:
     greedy = layout_text(make_layer(text=text, fontSize=40, width=700), fonts)
     balanced = layout_text(make_layer(text=text, fontSize=40, width=700, textWrap="balance"), fonts)
     assert len(balanced.lines) == len(greedy.lines) >= 2
-    spread = lambda layout: max(l.width for l in layout.lines) - min(l.width for l in layout.lines)  # noqa: E731
+    spread = lambda layout: max(l.width for l in layout.lines) - min(l.width for l in layout.lines)
     assert spread(balanced) < spread(greedy)
     assert max(l.width for l in balanced.lines) <= max(l.width for l in greedy.lines)
 

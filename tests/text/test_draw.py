@@ -74,7 +74,9 @@ def test_italic_differs(fonts: FontRegistry) -> None:
 
 
 def test_synthetic_oblique_when_no_italic(fonts: FontRegistry) -> None:
-    layout = layout_text(make_layer(text="Serif", fontFamily="Noto Serif", fontStyle="italic"), fonts)
+    layout = layout_text(
+        make_layer(text="Serif", fontFamily="Noto Serif", fontStyle="italic"), fonts
+    )
     assert layout.lines[0].runs[0].match.oblique
     upright = render(fonts, text="Serif", fontFamily="Noto Serif", fontSize=60)
     slanted = render(fonts, text="Serif", fontFamily="Noto Serif", fontSize=60, fontStyle="italic")
@@ -86,4 +88,15 @@ def test_draw_stays_inside_line_boxes(fonts: FontRegistry) -> None:
     layout = layout_text(layer, fonts)
     box = draw_text(layer, layout, fonts).getchannel("A").getbbox()
     assert box is not None
-    assert box[1] >= layout.lines[0].y and box[3] <= layout.lines[-1].y + layout.lines[-1].height + 1
+    assert (
+        box[1] >= layout.lines[0].y and box[3] <= layout.lines[-1].y + layout.lines[-1].height + 1
+    )
+
+
+def test_emoji_sequences_stay_whole_and_digits_stay_text(fonts: FontRegistry) -> None:
+    line = layout_text(make_layer(text="Fam 👨‍👩‍👧 🇫🇷 1️⃣ © 2024", fontSize=30), fonts).lines[0]
+    families = {run.text.strip(): run.match.face.family for run in line.runs}
+    assert families["👨\u200d👩\u200d👧"] == "Noto Color Emoji"
+    assert families["🇫🇷"] == "Noto Color Emoji"
+    assert families["1️⃣"] == "Noto Color Emoji"
+    assert families["© 2024"] == "Inter"

@@ -14,10 +14,19 @@ from .helpers import FONTS_DIR
 
 def test_bundled_families(fonts: FontRegistry) -> None:
     names = {f.name: f for f in fonts.families()}
-    for family in ("Inter", "Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Color Emoji"):
+    for family in (
+        "Inter",
+        "Noto Sans",
+        "Noto Sans Arabic",
+        "Noto Sans Hebrew",
+        "Noto Sans Devanagari",
+        "Noto Color Emoji",
+    ):
         assert names[family].source == "bundled"
     assert names["Inter"].italic and names["Inter"].weights == (100, 900)
-    assert all(not Path(p).is_absolute() or Path(p).exists() for f in names.values() for p in f.files)
+    assert all(
+        not Path(p).is_absolute() or Path(p).exists() for f in names.values() for p in f.files
+    )
 
 
 def test_check_family(fonts: FontRegistry) -> None:
@@ -55,7 +64,7 @@ def test_registered_family_wins_over_bundled(tmp_path: Path) -> None:
 
 def test_weight_matching_follows_css(fonts: FontRegistry) -> None:
     # Noto Sans ships 400 and 700: 600 rounds up to bold, 500 and 300 fall to regular.
-    pick = lambda w: fonts.match("Noto Sans", w, False).face.weight_min  # type: ignore[union-attr]  # noqa: E731
+    pick = lambda w: fonts.match("Noto Sans", w, False).face.weight_min  # type: ignore[union-attr]
     assert (pick(300), pick(500), pick(600), pick(900)) == (400, 400, 700, 700)
     variable = fonts.match("Inter", 650, False)
     assert variable is not None and variable.weight == 650

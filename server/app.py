@@ -1,0 +1,104 @@
+"""The Starlette application: `create_app(settings)` wires stores, renderer and routes.
+
+`uvicorn --factory server.app:app_factory` builds one app per worker process from the environment
+(`PINRENDER_*`), which is what `pinrender serve --workers N` runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route
+
+import pinrender
+
+from .context import AppContext
+from .errors import EXCEPTION_HANDLERS
+from .examples import sync_examples
+from .rendering.cache import OutputCache
+from .rendering.pool import RenderPool
+from .rendering.service import RenderService
+from .routes import account, generate, pages, render, templates
+from .settings import Settings
+from .storage import open_blob_store, open_meta_store
+
+log = logging.getLogger("pinrender.server")
+
+EXPOSED_HEADERS = [
+    "ETag", "Server-Timing", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+    "X-Renders-Limit", "X-Renders-Remaining",
+]
+
+ROUTES = [
+    Route("/", pages.home, methods=["GET"]),
+    Route("/docs", pages.docs, methods=["GET"]),
+    Route("/openapi.json", pages.openapi, methods=["GET"]),
+    Route("/api/templates", templates.list_templates, methods=["GET"]),
+    Route("/api/templates", templates.create_template, methods=["POST"]),
+    Route("/api/templates/{id}", templates.get_template, methods=["GET"]),
+    Route("/api/templates/{id}", templates.update_template, methods=["PUT"]),
+    Route("/api/templates/{id}", templates.delete_template, methods=["DELETE"]),
+    Route("/api/generate", generate.generate, methods=["POST"]),
+    Route("/api/render", render.render, methods=["GET"]),
+    Route("/api/account", account.account, methods=["GET"]),
+    Route("/api/_stats", account.stats, methods=["GET"]),
+    Route("/renders/{name}", render.stored, methods=["GET"]),
+]
+
+
+def build_renderer(settings: Settings) -> pinrender.Renderer:
+    limits = pinrender.Limits(fetch_timeout=settings.fetch_timeout,
+                              max_source_bytes=settings.max_source_bytes)
+    # allow_local=False: an `image_url` in a request must never read the server's own files.
+    services = pinrender.Services(
+        loader=pinrender.SafeLoader(limits, allow_local=False),
+        fonts=pinrender.default_fonts(),
+        limits=limits,
+    )
+    return pinrender.Renderer(services, cache_bytes=settings.renderer_cache_bytes,
+                              timeout=settings.render_timeout)
+
+
+def create_app(settings: Settings | None = None, *,
+               renderer: pinrender.Renderer | None = None) -> Starlette:
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    meta = open_meta_store(settings.database_url)
+    blobs = open_blob_store(settings.storage_url)
+    pool: RenderPool = RenderPool(settings.render_workers, settings.render_queue,
+                                  settings.render_timeout)
+    service = RenderService(renderer or build_renderer(settings), blobs, meta, pool,
+                            OutputCache(settings.result_cache_bytes))
+    ctx = AppContext(settings=settings, meta=meta, blobs=blobs, render=service)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.load_examples:
+            loaded = sync_examples(meta, settings.examples_path)
+            log.info("loaded %d example templates", len(loaded))
+        try:
+            yield
+        finally:
+            pool.close()
+            meta.close()
+
+    app = Starlette(
+        routes=list(ROUTES),
+        middleware=[Middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+            allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400,
+        )],
+        exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    return app
+
+
+def app_factory() -> Starlette:
+    return create_app(Settings())

@@ -1,0 +1,188 @@
+"""The `pinrender` command: the core's `render` and `fonts`, plus `serve` and `keys`.
+
+Expected failures print one line on stderr and exit non-zero; tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .accounts import AccountError, issue_key
+from .settings import Settings
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A one-line, user-facing failure."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        overrides = {"data_dir": Path(args.data_dir)} if getattr(args, "data_dir", None) else {}
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"PINRENDER_{'__'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        )
+        raise CliError(f"invalid settings: {problems}") from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.data_dir:
+        # Worker processes build their own app from the environment, so settings travel there.
+        os.environ["PINRENDER_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if not 1 <= args.port <= 65535:
+        raise CliError(f"--port {args.port}: use 1-65535")
+    uvicorn.run("server.app:app_factory", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level=args.log_level, access_log=args.access_log)
+    return 0
+
+
+def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .storage import open_meta_store
+
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings, open_meta_store(settings.database_url)
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    settings, store = _store(args)
+    try:
+        issued = issue_key(store, args.email, plan=args.plan, name=args.name, role=args.role,
+                           known_plans=tuple(settings.plans),
+                           max_keys=settings.plan(args.plan or settings.default_plan).max_keys)
+    finally:
+        store.close()
+    print(f"account {issued.account.email} (plan {issued.account.plan}, id {issued.account.id})")
+    print(f"key id {issued.record.id}, role {issued.record.role}; the key is shown only once:")
+    print(issued.secret)
+    return 0
+
+
+def _when(ts: float | None) -> str:
+    if not ts:
+        return "-"
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    _, store = _store(args)
+    try:
+        account = store.accounts.by_email(args.email.strip().lower()) if args.email else None
+        if args.email and account is None:
+            raise CliError(f"no account for {args.email}")
+        keys = store.keys.list(account.id if account else None)
+        emails = {k.account_id: (store.accounts.get(k.account_id) or account) for k in keys}
+    finally:
+        store.close()
+    print("ID\tPREFIX\tEMAIL\tPLAN\tROLE\tSTATUS\tCREATED\tLAST USED\tNAME")
+    for k in keys:
+        acc = emails.get(k.account_id)
+        print("\t".join([
+            k.id, k.prefix + "…", acc.email if acc else "?", acc.plan if acc else "?", k.role,
+            "active" if k.active else "revoked", _when(k.created_at), _when(k.last_used_at), k.name,
+        ]))
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    _, store = _store(args)
+    try:
+        found = store.keys.delete(args.key_id) if args.delete else store.keys.set_active(
+            args.key_id, False)
+    finally:
+        store.close()
+    if not found:
+        raise CliError(f"no key with id {args.key_id}")
+    print(f"{'deleted' if args.delete else 'revoked'} {args.key_id}")
+    return 0
+
+
+def _base_parser() -> argparse.ArgumentParser:
+    try:
+        from pinrender.cli import build_parser
+    except ImportError:  # a core without a CLI still gets `serve` and `keys`
+        parser = argparse.ArgumentParser(prog="pinrender")
+        parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+        return parser
+    return build_parser()
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _base_parser()
+    commands = _subcommands(parser)
+
+    serve = commands.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--data-dir", help="where the database and blobs live (default ./data)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument("--log-level", default="info",
+                       choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--no-access-log", dest="access_log", action="store_false")
+    serve.set_defaults(server_handler=cmd_serve)
+
+    keys = commands.add_parser("keys", help="manage API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    create = key_commands.add_parser("create", help="create a key (and its account if needed)")
+    create.add_argument("--email", required=True)
+    create.add_argument("--plan", help="free, pro or agency (default: the account's, or free)")
+    create.add_argument("--name", default="Default")
+    create.add_argument("--role", default="owner", choices=["owner", "contributor"])
+    create.set_defaults(server_handler=cmd_keys_create)
+    listing = key_commands.add_parser("list", help="list keys (never their secrets)")
+    listing.add_argument("--email", help="only this account's keys")
+    listing.set_defaults(server_handler=cmd_keys_list)
+    revoke = key_commands.add_parser("revoke", help="deactivate a key (it then answers 401)")
+    revoke.add_argument("key_id")
+    revoke.add_argument("--delete", action="store_true", help="remove it entirely instead")
+    revoke.set_defaults(server_handler=cmd_keys_revoke)
+    for sub in (create, listing, revoke):
+        sub.add_argument("--data-dir", help="data directory (default ./data)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "server_handler", None)
+    if handler is None:
+        from pinrender.cli import run
+
+        return run(parser, argv)
+    try:
+        return handler(args)
+    except (CliError, AccountError) as exc:
+        print(f"pinrender: error: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as exc:
+        print(f"pinrender: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
