@@ -18,6 +18,7 @@ from .errors import (
     LimitError,
     PinrenderError,
     RenderError,
+    RenderTimeout,
     SourceError,
     TemplateError,
 )
@@ -30,7 +31,7 @@ from .services import Services
 __version__ = "0.1.0"
 
 __all__ = [
-    "DecodeError", "FetchError", "FontError", "LimitError", "PinrenderError", "RenderError",
+    "DecodeError", "FetchError", "FontError", "LimitError", "PinrenderError", "RenderError", "RenderTimeout",
     "SourceError", "TemplateError", "Limits", "DEFAULT_LIMITS", "Template", "Layout", "Line",
     "Renderer", "RenderResult", "TextBlock", "Services", "parse_template", "resolve",
     "render", "render_key", "layout", "transform", "transform_key", "probe", "default_fonts",

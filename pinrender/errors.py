@@ -8,6 +8,7 @@
     │   └── DecodeError      the bytes are not a supported, intact image
     ├── FontError            an unknown font family or an unreadable font file
     └── RenderError          rendering or encoding failed, or an output is over a limit
+        └── RenderTimeout    a render ran past its deadline
 
 The server maps each class to an HTTP status in one place; nothing here knows about HTTP.
 """
@@ -53,3 +54,7 @@ class DecodeError(SourceError):
 
 class RenderError(PinrenderError):
     """Rendering or encoding failed."""
+
+
+class RenderTimeout(RenderError):
+    """A render ran past the renderer's deadline."""

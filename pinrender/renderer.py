@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .formats import MEDIA_TYPES, output_format, output_quality
-from .errors import RenderError
+from .errors import RenderTimeout
 from .graph import ExecutionContext, Node, ResultCache, execute
 from .model import Template, TextLayer
 from .resolve import Overrides, TemplateInput, resolve
@@ -89,7 +89,7 @@ class Renderer:
 
         def check_deadline() -> None:
             if deadline is not None and time.monotonic() > deadline:
-                raise RenderError(f"render took longer than {self.timeout:g} s")
+                raise RenderTimeout(f"render took longer than {self.timeout:g} s")
 
         ctx = ExecutionContext(self.services, self.cache, check_deadline=check_deadline)
         value = execute(root, ctx)

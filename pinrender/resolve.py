@@ -31,26 +31,27 @@ TEMPLATED_FIELDS = ("text", "image_url", "color", "fill")
 
 def _path_of(loc: tuple[Any, ...], raw: Any, kind: str) -> str:
     """Turn a pydantic location into the path a user would write: layer names instead of list
-    indexes, and without the labels pydantic adds for union members (`constrained-float`)."""
+    indexes, and without the labels pydantic adds for union members (`text`, `constrained-float`)."""
     parts: list[str] = []
     node = raw
-    last = len(loc) - 1
-    for i, item in enumerate(loc):
+    items = list(loc)
+    i = 0
+    while i < len(items):
+        item, last = items[i], i == len(items) - 1
+        i += 1
         if isinstance(item, int) and isinstance(node, list) and item < len(node):
             entry = node[item]
             name = entry.get("name") if isinstance(entry, Mapping) else None
-            is_layer = parts == ["layers"] and isinstance(name, str) and name
+            is_layer = parts == ["layers"] and isinstance(name, str) and bool(name)
             parts.append(name if is_layer else str(item))
             node = entry
-            if is_layer and i + 1 <= last and loc[i + 1] in LAYER_TYPES:
-                continue
+            if is_layer and i < len(items) and items[i] in LAYER_TYPES:
+                i += 1  # the discriminated union's tag, not a field of the layer
         elif isinstance(node, Mapping) and item in node:
             parts.append(str(item))
             node = node[item]
-        elif i == last and kind in ("missing", "extra_forbidden"):
+        elif last and kind in ("missing", "extra_forbidden"):
             parts.append(str(item))
-        elif item in LAYER_TYPES and parts and parts[0] == "layers":
-            continue  # the discriminated union's tag is not a field
         else:
             break
     return ".".join(parts)

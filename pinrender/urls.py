@@ -15,8 +15,9 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
 from html import escape
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote, urlencode
 
 RENDER_PATH = "/api/render"

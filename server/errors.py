@@ -89,10 +89,10 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code in (204, 304):
-        return Response(status_code=exc.status_code, headers=exc.headers)
+        return Response(status_code=exc.status_code, headers=dict(exc.headers or {}))
     messages = {404: "Not found", 405: "Method not allowed"}
     message = messages.get(exc.status_code, str(exc.detail))
-    return failure(exc.status_code, message, headers=exc.headers)
+    return failure(exc.status_code, message, headers=dict(exc.headers or {}))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -65,7 +65,7 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         for method in sorted((route.methods or set()) - {"HEAD"}):
             ops.append((route, method.lower(), op))
 
-    models = {ErrorOut}
+    models: set[type[BaseModel]] = {ErrorOut}
     for _, _, op in ops:
         models.update(m for m in (op.body, op.response) if m is not None)
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
@@ -86,6 +86,7 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         if op.body is not None:
             item["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}}}
+        content: dict[str, Any]
         if op.media:
             content = {m: {"schema": {"type": "string", "format": "binary"}} for m in op.media}
         elif op.response is not None and op.enveloped:
@@ -94,7 +95,8 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
                 "type": "object", "required": ["success", "data"],
                 "properties": {"success": {"const": True}, "data": data}}}}
         elif op.response is not None:
-            content = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
+            ref = {"$ref": REF.format(model=op.response.__name__)}
+            content = {"application/json": {"schema": ref}}
         else:
             content = {"application/json": {"schema": Envelope.model_json_schema()}}
         item["responses"][str(op.status)] = {"description": "Success", "content": content}

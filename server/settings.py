@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -90,12 +91,32 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("plans", mode="before")
+    @classmethod
+    def _merge_plans(cls, value: Any) -> Any:
+        # `PINRENDER_PLANS__PRO__MONTHLY_RENDERS=5` changes one number, not the whole table.
+        if not isinstance(value, dict):
+            return value
+        merged: dict[str, Any] = {n: p.model_dump() for n, p in default_plans().items()}
+        for name, plan in value.items():
+            if isinstance(plan, dict) and name in merged:
+                merged[name] = {**merged[name], **plan}
+            else:
+                merged[name] = plan
+        return merged
+
     @field_validator("plans")
     @classmethod
     def _plans_present(cls, value: dict[str, Plan]) -> dict[str, Plan]:
         if not value:
             raise ValueError("at least one plan is required")
         return value
+
+    @model_validator(mode="after")
+    def _default_plan_exists(self) -> Settings:
+        if self.default_plan not in self.plans:
+            raise ValueError(f"default_plan {self.default_plan!r} is not in plans")
+        return self
 
     def plan(self, name: str) -> Plan:
         # An account on a plan that was removed from the table falls back rather than failing.

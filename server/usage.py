@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .storage import MetaStore
 
@@ -13,18 +13,18 @@ REQUESTS = "requests"
 
 
 def month(now: float | None = None) -> str:
-    return datetime.fromtimestamp(time.time() if now is None else now, timezone.utc).strftime("%Y-%m")
+    return datetime.fromtimestamp(time.time() if now is None else now, UTC).strftime("%Y-%m")
 
 
 def month_reset(now: float | None = None) -> int:
     """Unix time of the start of next calendar month (UTC): when the allowance resets."""
-    d = datetime.fromtimestamp(time.time() if now is None else now, timezone.utc)
-    nxt = datetime(d.year + (d.month == 12), d.month % 12 + 1, 1, tzinfo=timezone.utc)
+    d = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+    nxt = datetime(d.year + (d.month == 12), d.month % 12 + 1, 1, tzinfo=UTC)
     return int(nxt.timestamp())
 
 
 def _hour(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H")
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,10 @@ DEFAULTS = {
 # Below this many pixels JPEG keeps full chroma (4:4:4): small images show chroma blur the most
 # and cost little either way.
 FULL_CHROMA_PIXELS = 200_000
+# Composed images (cards) are encoded on every request, so PNG trades a little size for a lot of
+# speed there: zlib level 2 with the Up filter took 21 ms for a 1200x630 photo card against 63 ms
+# at level 6 with Paeth, for files 9% larger and still smaller than resvg's (benchmarks/README.md).
+COMPOSED_PNG = (2, "up")
 
 
 def normalise_format(name: str) -> str:
@@ -66,6 +70,8 @@ def encode(image: pyvips.Image | Image.Image, format: str, quality: int | None =
     if q is not None and not 1 <= q <= 100:
         raise ValueError(f"quality must be 1-100, not {quality}")
     level = defaults.effort if effort is None else int(effort)
+    if isinstance(image, Image.Image) and fmt == "png" and effort is None:
+        level = COMPOSED_PNG[0]
     if isinstance(image, Image.Image):
         return _encode_pillow(image, fmt, q, level, keep_metadata, background, animated)
     try:
@@ -85,7 +91,7 @@ def encode(image: pyvips.Image | Image.Image, format: str, quality: int | None =
 
 def _encode_vips(image: pyvips.Image, fmt: str, q: int | None, level: int, keep: bool,
                  background: tuple[int, int, int], animated: bool,
-                 png_filter: str = "sub") -> bytes:
+                 png_filter: str = "none") -> bytes:
     keep_flags = "all" if keep else "none"
     if not (animated and fmt in ("webp", "gif")) and frame_count(image) > 1:
         image = image.crop(0, 0, image.width, image.height // frame_count(image))
@@ -98,15 +104,16 @@ def _encode_vips(image: pyvips.Image, fmt: str, q: int | None, level: int, keep:
             image = image.cast("uchar")
         return bytes(image.jpegsave_buffer(Q=q, optimize_coding=True, keep=keep_flags,
                                            subsample_mode=_subsample(image.width, image.height)))
-    if fmt == "webp":
+    if fmt == "webp" and frame_count(image) > 1:
         return bytes(image.webpsave_buffer(Q=q, effort=level, keep=keep_flags))
     if fmt == "png":
         return bytes(image.pngsave_buffer(compression=level, filter=png_filter,
                                           keep=keep_flags))
     if fmt == "gif":
         return bytes(image.gifsave_buffer(effort=level, keep=keep_flags))
-    # AVIF: Pillow's libavif at a speed setting is ~10x faster than libvips' heifsave for the
-    # same size (benchmarks/README.md), so the pipeline is materialised and handed over.
+    # Still WebP and AVIF: libwebp needs the whole picture in memory whichever library calls
+    # it, and Pillow's calls measured ~2 ms faster per WebP; Pillow's libavif at a speed
+    # setting is ~10x faster than libvips' heifsave for the same size (benchmarks/README.md).
     return _encode_pillow(to_pillow(image), fmt, q, level, keep, background, False)
 
 
@@ -182,9 +189,8 @@ def _encode_pillow(image: Image.Image, fmt: str, q: int | None, level: int, keep
         if keep and image.info.get("icc_profile"):
             out = out.copy()
             out.set_type(pyvips.GValue.blob_type, "icc-profile-data", image.info["icc_profile"])
-        # Paeth suits drawn graphics (cards, text) and costs little at card sizes; photos get
-        # Sub, as fast as no filter and a third smaller (benchmarks/README.md).
-        return _encode_vips(out, fmt, q, level, keep, background, False, png_filter="paeth")
+        return _encode_vips(out, fmt, q, level, keep, background, False,
+                            png_filter=COMPOSED_PNG[1])
     buffer = io.BytesIO()
     if fmt == "jpeg":
         image = _flatten(image, background)

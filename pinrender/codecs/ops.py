@@ -3,7 +3,7 @@ orientation, conversion to 8-bit sRGB, and resizing (frame by frame for animatio
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pyvips
 

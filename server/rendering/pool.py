@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
@@ -48,13 +49,13 @@ class RenderPool(Generic[T]):
             loop = asyncio.get_running_loop()
             fut = loop.run_in_executor(self._executor, fn)
             self._inflight[key] = fut
-            fut.add_done_callback(lambda f, k=key: self._finished(k, f))
+            fut.add_done_callback(functools.partial(self._finished, key))
         else:
             self.shared += 1
         try:
             # shield: a waiter that times out or disconnects must not cancel the shared job.
             return await asyncio.wait_for(asyncio.shield(fut), self.timeout), leader
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Timeout() from None
 
     def _finished(self, key: str, fut: asyncio.Future[Any]) -> None:

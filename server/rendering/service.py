@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ FORMATS = {"png": "png", "jpeg": "jpeg", "jpg": "jpeg", "webp": "webp", "avif": 
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "avif": "avif"}
 BY_EXTENSION = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp", "avif": "avif"}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
 def result_blob_key(key: str, fmt: str) -> str:
@@ -67,38 +72,54 @@ class RenderService:
         self.meta = meta
         self.pool = pool
         self.cache = cache
+        self._lock = threading.Lock()
         self._parsed: LRUCache[tuple[str, int], pinrender.Template] = LRUCache(maxsize=512)
-        self._parsed_lock = threading.Lock()
+        self._keys: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=50_000)
 
-    def template(self, record: TemplateRecord) -> pinrender.Template:
-        """The parsed template, once per (id, version): parsing is most of a key's cost."""
-        cache_key = (record.id, record.version)
-        with self._parsed_lock:
-            hit = self._parsed.get(cache_key)
-        if hit is None:
-            hit = pinrender.parse_template(record.json_data)
-            with self._parsed_lock:
-                self._parsed[cache_key] = hit
-        return hit
+    def template(self, record: TemplateRecord) -> tuple[pinrender.Template, TemplateRecord]:
+        """The parsed template, once per (id, version): parsing is most of a key's cost.
+
+        `record` may come without its jsonData (see TemplateRepo.get); on a miss the full row is
+        read, and the version returned is the one that was parsed.
+        """
+        with self._lock:
+            hit = self._parsed.get((record.id, record.version))
+        if hit is not None:
+            return hit, record
+        if not record.json_data:
+            record = self.meta.templates.get(record.id) or record
+        parsed = pinrender.parse_template(record.json_data)
+        with self._lock:
+            self._parsed[(record.id, record.version)] = parsed
+        return parsed, record
 
     def prepare(
         self, record: TemplateRecord, layers: Any = None, variables: Any = None,
         format: str = "png", quality: int | None = None,
     ) -> Prepared:
         fmt = FORMATS[format]
-        template = self.template(record)
+        template, record = self.template(record)
         renderer = self.renderer
-        core_key = renderer.render_key(template, layers, variables=variables, format=fmt,
-                                       quality=quality)
-        # The version is in the key so an edited template never answers with an old ETag, even
-        # where the core key alone would not change (a source URL whose bytes were replaced).
-        key = digest("template-result", record.id, str(record.version), core_key)
 
         def call() -> Output:
             result = renderer.render_result(template, layers, variables=variables, format=fmt,
                                             quality=quality)
             return Output(result.data, result.media_type, fmt, dict(result.timings))
 
+        # Keys are pure functions of (template version, overrides, format), so they are memoised:
+        # the core hashes every source (inlined images included) to build one, which would
+        # otherwise dominate the cost of a 304. Failures are not memoised; they raise each time.
+        memo = (record.id, record.version, _canonical(layers), _canonical(variables), fmt, quality)
+        with self._lock:
+            key = self._keys.get(memo)
+        if key is None:
+            core_key = renderer.render_key(template, layers, variables=variables, format=fmt,
+                                           quality=quality)
+            # The version is in the key so an edited template never answers with an old ETag,
+            # even where the core key alone would not change (a URL whose bytes were replaced).
+            key = digest("template-result", record.id, str(record.version), core_key)
+            with self._lock:
+                self._keys[memo] = key
         return Prepared(key=key, template_id=record.id, format=fmt, call=call)
 
     async def cached(self, prepared: Prepared) -> Output | None:

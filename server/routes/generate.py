@@ -25,7 +25,7 @@ async def generate(request: Request) -> Response:
     s = ctx.settings
     body = await json_body(request, GenerateRequest, max_bytes=s.max_body_bytes,
                            max_depth=s.max_json_depth)
-    record = ctx.meta.templates.get(str(body.templateId))
+    record = ctx.meta.templates.get(str(body.templateId), with_data=False)
     if record is None or (record.account_id != who.account.id and not record.public):
         raise ApiError(404, "Template not found", field="templateId")
     prepared = prepare(ctx, record, body.layers, body.variables, body.format, body.quality)

@@ -84,10 +84,10 @@ def _schema_block(schema: Any) -> str:
 async def docs(request: Request) -> Response:
     doc = openapi_document(request)
     parts = [f"<h1>{escape(doc['info']['title'])} API</h1>",
-             "<p>Machine-readable: <a href='/openapi.json'>/openapi.json</a>. Authenticate with "
+             ("<p>Machine-readable: <a href='/openapi.json'>/openapi.json</a>. Authenticate with "
              "<code>Authorization: Bearer pk_…</code>, <code>X-API-Key</code> or "
              "<code>?api_key=</code>. Errors: <code>{\"success\": false, \"error\": …, "
-             "\"code\": N}</code>.</p>"]
+             "\"code\": N}</code>.</p>")]
     for path, methods in doc["paths"].items():
         for method, op in methods.items():
             params = "".join(

@@ -27,7 +27,7 @@ _STORED = re.compile(r"^([0-9a-f]{16,64})\.([a-z]{3,4})$")
 async def render(request: Request) -> Response:
     ctx = get_ctx(request)
     query = validate(RenderQuery, dict(request.query_params))
-    record = ctx.meta.templates.get(str(query.templateId))
+    record = ctx.meta.templates.get(str(query.templateId), with_data=False)
     # Private and missing look the same, so private template ids cannot be probed.
     if record is None or not record.public:
         raise ApiError(404, "Template not found or not public", field="templateId")

@@ -7,6 +7,7 @@ microseconds, less than a thread hop would cost; a networked backend can wrap it
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Protocol
 
 from .records import Account, ApiKey, Page, ResultRecord, TemplateRecord
@@ -31,7 +32,7 @@ class KeyRepo(Protocol):
 
     def get(self, key_id: str) -> ApiKey | None: ...
 
-    def list(self, account_id: int | None = None) -> list[ApiKey]: ...
+    def list(self, account_id: int | None = None) -> builtins.list[ApiKey]: ...
 
     def count(self, account_id: int) -> int: ...
 
@@ -45,11 +46,14 @@ class KeyRepo(Protocol):
 class TemplateRepo(Protocol):
     def create(self, record: TemplateRecord) -> TemplateRecord: ...
 
-    def get(self, template_id: str) -> TemplateRecord | None: ...
+    def get(self, template_id: str, *, with_data: bool = True) -> TemplateRecord | None:
+        """With `with_data=False`, `json_data` is left empty: the hot render path only needs the
+        id and version to find its parsed template in memory."""
+        ...
 
     def list(self, account_id: int, *, offset: int = 0, limit: int = 20) -> Page: ...
 
-    def list_public(self, *, limit: int = 100) -> list[TemplateRecord]: ...
+    def list_public(self, *, limit: int = 100) -> builtins.list[TemplateRecord]: ...
 
     def count(self, account_id: int) -> int: ...
 
@@ -81,10 +85,20 @@ class UsageRepo(Protocol):
 
 
 class MetaStore(Protocol):
-    accounts: AccountRepo
-    keys: KeyRepo
-    templates: TemplateRepo
-    results: ResultRepo
-    usage: UsageRepo
+    # Read-only members, so an implementation may hold its own repository classes.
+    @property
+    def accounts(self) -> AccountRepo: ...
+
+    @property
+    def keys(self) -> KeyRepo: ...
+
+    @property
+    def templates(self) -> TemplateRepo: ...
+
+    @property
+    def results(self) -> ResultRepo: ...
+
+    @property
+    def usage(self) -> UsageRepo: ...
 
     def close(self) -> None: ...

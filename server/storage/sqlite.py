@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import secrets
 import sqlite3
@@ -30,9 +31,10 @@ def _key(row: sqlite3.Row) -> ApiKey:
 
 
 def _template(row: sqlite3.Row) -> TemplateRecord:
+    data = row["json_data"] if "json_data" in row.keys() else None  # noqa: SIM118 (Row.__contains__ tests values)
     return TemplateRecord(
         id=row["id"], account_id=row["account_id"], name=row["name"],
-        description=row["description"], json_data=json.loads(row["json_data"]),
+        description=row["description"], json_data=json.loads(data) if data else {},
         public=bool(row["public"]), preview_url=row["preview_url"],
         require_signature=bool(row["require_signature"]), version=row["version"],
         created_at=row["created_at"], updated_at=row["updated_at"],
@@ -96,7 +98,7 @@ class SqliteKeys:
         rows = self.db.query("SELECT * FROM api_keys WHERE id = ?", (key_id,))
         return _key(rows[0]) if rows else None
 
-    def list(self, account_id: int | None = None) -> list[ApiKey]:
+    def list(self, account_id: int | None = None) -> builtins.list[ApiKey]:
         if account_id is None:
             rows = self.db.query("SELECT * FROM api_keys ORDER BY created_at, id")
         else:
@@ -128,6 +130,10 @@ _TEMPLATE_COLUMNS = {
 }
 
 
+_HEAD_COLUMNS = ("id, account_id, name, description, public, preview_url, require_signature,"
+                 " version, created_at, updated_at")
+
+
 class SqliteTemplates:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -147,8 +153,9 @@ class SqliteTemplates:
         assert found is not None
         return found
 
-    def get(self, template_id: str) -> TemplateRecord | None:
-        rows = self.db.query("SELECT * FROM templates WHERE id = ?", (template_id,))
+    def get(self, template_id: str, *, with_data: bool = True) -> TemplateRecord | None:
+        columns = "*" if with_data else _HEAD_COLUMNS
+        rows = self.db.query(f"SELECT {columns} FROM templates WHERE id = ?", (template_id,))
         return _template(rows[0]) if rows else None
 
     def list(self, account_id: int, *, offset: int = 0, limit: int = 20) -> Page:
@@ -158,7 +165,7 @@ class SqliteTemplates:
         )
         return Page(items=[_template(r) for r in rows], total=self.count(account_id))
 
-    def list_public(self, *, limit: int = 100) -> list[TemplateRecord]:
+    def list_public(self, *, limit: int = 100) -> builtins.list[TemplateRecord]:
         rows = self.db.query(
             "SELECT * FROM templates WHERE public = 1 ORDER BY created_at, id LIMIT ?", (limit,)
         )

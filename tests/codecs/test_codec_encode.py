@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import time
 
-import pyvips
 import pytest
+import pyvips
 from PIL import Image, ImageDraw
+from transform import imagegen as g
 
 from pinrender.codecs import encode
 from pinrender.codecs.encode import DEFAULTS
-from transform import imagegen as g
 
 pytestmark = pytest.mark.timeout(60)
 

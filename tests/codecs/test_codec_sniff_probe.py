@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from transform import imagegen as g
 
 from pinrender.codecs import decode, probe, sniff
 from pinrender.codecs.decode import ShrinkHint, jpeg_shrink
 from pinrender.errors import DecodeError, LimitError
 from pinrender.limits import DEFAULT_LIMITS, Limits
-from transform import imagegen as g
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from transform import imagegen as g
 
 from pinrender.codecs.svg import sanitize_svg
 from pinrender.errors import DecodeError, LimitError
 from pinrender.limits import DEFAULT_LIMITS, Limits
 from pinrender.transform import transform
-from transform import imagegen as g
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -18,8 +18,8 @@ def clean(extra: str) -> bytes:
 
 
 @pytest.mark.parametrize("doc", [
-    b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-    b'<svg xmlns="http://www.w3.org/2000/svg"><text>&xxe;</text></svg>',
+    (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+     b'<svg xmlns="http://www.w3.org/2000/svg"><text>&xxe;</text></svg>'),
     b'<!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><svg>&b;</svg>',
     b'<svg xmlns="http://www.w3.org/2000/svg"><script><![CDATA[alert(1)]]></script></svg>',
     b'<svg xmlns="http://www.w3.org/2000/svg"><rect',

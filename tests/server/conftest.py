@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+@contextlib.asynccontextmanager
 async def open_api(settings: Settings, renderer: pinrender.Renderer | None = None
                    ) -> AsyncIterator[Api]:
     app = create_app(settings, renderer=renderer)
@@ -81,5 +83,5 @@ async def open_api(settings: Settings, renderer: pinrender.Renderer | None = Non
 
 @pytest.fixture
 async def api(make_settings: Callable[..., Settings]) -> AsyncIterator[Api]:
-    async for a in open_api(make_settings()):
+    async with open_api(make_settings()) as a:
         yield a

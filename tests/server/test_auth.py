@@ -70,7 +70,7 @@ async def test_contributor_cannot_delete(api: Api) -> None:
 
 async def test_hourly_ceiling_counts_every_request(make_settings: Callable[..., Settings]) -> None:
     plans = {"free": Plan(monthly_credits=10, monthly_renders=5, hourly_requests=3)}
-    async for api in open_api(make_settings(plans=plans)):
+    async with open_api(make_settings(plans=plans)) as api:
         key = api.key()
         codes = [(await api.client.get("/api/templates/nope", headers=auth(key))).status_code
                  for _ in range(4)]

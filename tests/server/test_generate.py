@@ -33,7 +33,7 @@ async def generate(api: Api, key: str, **body: Any) -> Any:
 
 async def test_generate_stores_and_serves_immutably(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings(public_base_url="https://img.example.com/")
-    async for api in open_api(settings):
+    async with open_api(settings) as api:
         key = api.key()
         t = await api.create(key, public=False)
         r = await generate(api, key, templateId=t["id"], layers={"title": {"text": "Stored"}},
@@ -53,7 +53,7 @@ async def test_generate_stores_and_serves_immutably(make_settings: Callable[...,
         assert r304.status_code == 304
         assert len(blob_files(settings)) == 1
         # The stored bytes outlive the memory cache: a fresh app on the same data dir serves them.
-    async for api in open_api(settings):
+    async with open_api(settings) as api:
         again = await api.client.get(path)
         assert again.status_code == 200 and again.content == img.content
 
@@ -85,7 +85,7 @@ async def test_over_allowance_is_429_but_cached_still_served(
     make_settings: Callable[..., Settings]
 ) -> None:
     plans = {"free": Plan(monthly_credits=10, monthly_renders=2)}
-    async for api in open_api(make_settings(plans=plans)):
+    async with open_api(make_settings(plans=plans)) as api:
         key = api.key()
         t = await api.create(key)
         for text in ("1", "2"):
@@ -117,7 +117,7 @@ async def test_failed_render_stores_and_counts_nothing(
     make_settings: Callable[..., Settings]
 ) -> None:
     settings = make_settings()
-    async for api in open_api(settings, renderer=FailingRenderer()):
+    async with open_api(settings, renderer=FailingRenderer()) as api:
         key = api.key()
         t = await api.create(key)
         r = await generate(api, key, templateId=t["id"])

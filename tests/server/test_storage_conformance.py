@@ -15,7 +15,12 @@ import pytest
 
 from server.accounts import hash_key, issue_key
 from server.storage import (
-    BlobStore, FileBlobStore, MemoryBlobStore, MetaStore, ResultRecord, SqliteMetaStore,
+    BlobStore,
+    FileBlobStore,
+    MemoryBlobStore,
+    MetaStore,
+    ResultRecord,
+    SqliteMetaStore,
     TemplateRecord,
 )
 

@@ -20,8 +20,9 @@ def main(paths: list[str]) -> None:
         print(json.dumps({"start": path}), flush=True)
         started = time.perf_counter()
         result: dict[str, object] = {"path": path}
-        for name, call in (("probe", lambda: probe(path)),
-                           ("transform", lambda: transform(path, size="s", format="webp"))):
+        calls = (("probe", lambda p=path: probe(p)),
+                 ("transform", lambda p=path: transform(p, size="s", format="webp")))
+        for name, call in calls:
             try:
                 value = call()
                 result[name] = "ok" if not isinstance(value, bytes) else f"ok:{len(value)}"
@@ -29,7 +30,7 @@ def main(paths: list[str]) -> None:
                     result["webp"] = value[:4] == b"RIFF" and value[8:12] == b"WEBP"
             except SourceError as exc:
                 result[name] = f"SourceError:{type(exc).__name__}:{exc}"[:200]
-            except Exception as exc:  # anything else is a bug the test reports
+            except Exception as exc:  # noqa: BLE001 - anything else is a bug the test reports
                 result[name] = f"BUG:{type(exc).__name__}:{exc}"[:300]
         result["seconds"] = time.perf_counter() - started
         print(json.dumps(result), flush=True)

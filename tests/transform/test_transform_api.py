@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import time
 
-import pyvips
 import pytest
+import pyvips
 from PIL import Image
 
 from pinrender.errors import DecodeError, LimitError, SourceError, TemplateError
