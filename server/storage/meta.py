@@ -10,7 +10,15 @@ from __future__ import annotations
 import builtins
 from typing import Any, Protocol
 
-from .records import Account, ApiKey, Page, ResultRecord, TemplateRecord
+from .records import (
+    Account,
+    ApiKey,
+    ImagePage,
+    ImageRecord,
+    Page,
+    ResultRecord,
+    TemplateRecord,
+)
 
 
 class AccountRepo(Protocol):
@@ -84,6 +92,47 @@ class UsageRepo(Protocol):
     def release(self, account_id: int, metric: str, period: str, amount: int) -> None: ...
 
 
+class ImageRepo(Protocol):
+    """Images of every API family. Lists are keyset-paginated on the id, newest first, so a page
+    costs the same at any depth and a cursor stays valid while rows are added or deleted."""
+
+    def create(self, record: ImageRecord) -> ImageRecord:
+        """Insert; `id` is assigned, and `unique_id` too when it is empty."""
+        ...
+
+    def get(self, ref: int | str, *, include_deleted: bool = False) -> ImageRecord | None:
+        """By numeric id (an int or a string of digits) or by unique_id."""
+        ...
+
+    def by_external_id(self, account_id: int, external_id: str) -> ImageRecord | None: ...
+
+    def list(self, account_id: int, *, now: float, before_id: int | None = None, limit: int = 50,
+             namespace: str | None = None, tags: tuple[str, ...] = (),
+             tag_mode: str = "all") -> ImagePage:
+        """Available images (not deleted, not expired at `now`) with id < `before_id`."""
+        ...
+
+    def update(self, image_id: int, changes: dict[str, Any], *, now: float) -> ImageRecord | None:
+        """Apply `changes` (record field names), bump version and updated_at, atomically."""
+        ...
+
+    def soft_delete(self, image_id: int, *, now: float) -> bool: ...
+
+    def purge(self, image_id: int) -> bool:
+        """Remove the row for good (after its blobs are gone)."""
+        ...
+
+    def count(self, account_id: int, *, now: float) -> int: ...
+
+    def total_bytes(self, account_id: int, *, now: float) -> int: ...
+
+    def namespaces(self, account_id: int, *, now: float) -> builtins.list[tuple[str, int]]: ...
+
+    def due_for_removal(self, *, now: float, limit: int = 100) -> builtins.list[ImageRecord]:
+        """Rows deleted or expired by `now`: the sweeper removes their blobs, then purges."""
+        ...
+
+
 class MetaStore(Protocol):
     # Read-only members, so an implementation may hold its own repository classes.
     @property
@@ -100,5 +149,8 @@ class MetaStore(Protocol):
 
     @property
     def usage(self) -> UsageRepo: ...
+
+    @property
+    def images(self) -> ImageRepo: ...
 
     def close(self) -> None: ...

@@ -70,3 +70,46 @@ class ResultRecord:
 class Page:
     items: list[Any] = field(default_factory=list)
     total: int = 0
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    """A stored image, shared by every API family: PinPic's interactive images (`/api/images`),
+    img.pro's media (`/v1/media`) and 9Pic's event photos are all rows of this one kind."""
+
+    id: int
+    unique_id: str  # 8 URL-safe characters; the id to put in stored URLs
+    account_id: int | None  # None: an anonymous upload (seed 001)
+    blob_key: str  # the original, as uploaded
+    media_type: str
+    ext: str  # canonical extension of the original: jpg, png, webp, gif, avif, heic, svg, ...
+    width: int
+    height: int
+    size: int  # bytes of the original
+    title: str = ""
+    description: str = ""
+    category: str = ""
+    name: str = ""  # a file name or label given at upload
+    tags: tuple[str, ...] = ()
+    namespace: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    hotspots: tuple[dict[str, Any], ...] = ()
+    external_id: str | None = None
+    public: bool = True
+    source: str = "upload"  # upload | import | api | ai
+    date: str | None = None  # a date the user attached (seed 001 `date`)
+    version: int = 1  # bumped by every update: part of ETags of anything derived from the row
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    expires_at: float | None = None
+    deleted_at: float | None = None
+
+    def available(self, now: float) -> bool:
+        """Neither deleted nor expired at `now`."""
+        return self.deleted_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+@dataclass(frozen=True)
+class ImagePage:
+    items: list[ImageRecord]
+    has_more: bool

@@ -11,6 +11,7 @@ from typing import Any
 
 from .records import Account, ApiKey, Page, ResultRecord, TemplateRecord
 from .sqlite_db import Database
+from .sqlite_images import SqliteImages
 
 
 def _account(row: sqlite3.Row) -> Account:
@@ -277,6 +278,7 @@ class SqliteMetaStore:
         self.templates = SqliteTemplates(self.db)
         self.results = SqliteResults(self.db)
         self.usage = SqliteUsage(self.db)
+        self.images = SqliteImages(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -70,6 +70,47 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (account_id, metric, period)
     );
     """,
+    """
+    CREATE TABLE images (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        unique_id TEXT NOT NULL UNIQUE,
+        account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+        blob_key TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        ext TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        category TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        namespace TEXT,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        hotspots TEXT NOT NULL DEFAULT '[]',
+        external_id TEXT,
+        public INTEGER NOT NULL DEFAULT 1,
+        source TEXT NOT NULL DEFAULT 'upload',
+        date TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        expires_at REAL,
+        deleted_at REAL
+    );
+    CREATE INDEX images_account ON images(account_id, id);
+    CREATE INDEX images_namespace ON images(account_id, namespace, id);
+    CREATE UNIQUE INDEX images_external ON images(account_id, external_id)
+        WHERE external_id IS NOT NULL AND deleted_at IS NULL;
+    CREATE INDEX images_expiry ON images(expires_at) WHERE expires_at IS NOT NULL;
+    CREATE TABLE image_tags (
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (tag, image_id)
+    );
+    CREATE INDEX image_tags_image ON image_tags(image_id);
+    """,
 ]
 
 
