@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,8 +20,9 @@ from cachetools import LRUCache
 
 import pinrender
 from pinrender.graph import digest
+from pinrender.sources import SourceRef
 
-from ..storage import BlobStore, MetaStore, ResultRecord, TemplateRecord
+from ..storage import BlobStore, ImageRecord, MetaStore, ResultRecord, TemplateRecord
 from .cache import Output, OutputCache
 from .pool import RenderPool
 
@@ -121,6 +123,34 @@ class RenderService:
             with self._lock:
                 self._keys[memo] = key
         return Prepared(key=key, template_id=record.id, format=fmt, call=call)
+
+    def prepare_transform(
+        self, image: ImageRecord, *, size: str | None = None, width: int | str | None = None,
+        format: str = "webp", quality: int | None = None,
+    ) -> Prepared:
+        """A size/format variant of a stored original, keyed like a render (see `prepare`).
+
+        The original's blob never changes once stored, so its blob key stands in for the hash
+        of its bytes: the key is known without reading the original.
+        """
+        fmt = FORMATS[format]
+        renderer, blobs = self.renderer, self.blobs
+        digest_of_original = f"blob:{image.blob_key}"
+        key_ref = SourceRef("bytes", b"", digest_of_original)
+
+        def call() -> Output:
+            data = blobs.get(image.blob_key)
+            if data is None:
+                raise pinrender.SourceError("the stored original is missing")
+            started = time.perf_counter()
+            out = renderer.transform(SourceRef("bytes", data, digest_of_original), size=size,
+                                     width=width, format=fmt, quality=quality)
+            return Output(out, MEDIA_TYPES[fmt], fmt,
+                          {"render": time.perf_counter() - started})
+
+        key = digest("image-variant", renderer.transform_key(
+            key_ref, size=size, width=width, format=fmt, quality=quality))
+        return Prepared(key=key, template_id=f"image:{image.id}", format=fmt, call=call)
 
     async def cached(self, prepared: Prepared) -> Output | None:
         hit = self.cache.get(prepared.key)
