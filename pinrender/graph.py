@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from cachetools import LRUCache
 
@@ -125,7 +126,7 @@ class ExecutionContext:
     services: Any
     cache: ResultCache | None = None
     runs: Counter[str] = field(default_factory=Counter)
-    timings: Counter[str] = field(default_factory=Counter)  # seconds by node kind
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # s by kind
     check_deadline: Callable[[], None] = lambda: None
 
 

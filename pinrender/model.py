@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -63,7 +63,7 @@ class LinearGradient(Model):
         return stops
 
 
-Paint = Union[str, LinearGradient]
+Paint = str | LinearGradient
 
 
 def _check_paint(value: Paint) -> Paint:
@@ -82,7 +82,7 @@ class BackgroundImage(Model):
 class Canvas(Model):
     width: Annotated[int, Field(gt=0, le=100_000)]
     height: Annotated[int, Field(gt=0, le=100_000)]
-    background: Annotated[Union[str, LinearGradient, BackgroundImage], Field()] = "#ffffff"
+    background: Annotated[str | LinearGradient | BackgroundImage, Field()] = "#ffffff"
 
     @field_validator("background")
     @classmethod
@@ -90,7 +90,7 @@ class Canvas(Model):
         return _check_paint(value) if isinstance(value, str) else value
 
 
-Radius = Union[NonNegative, Annotated[list[NonNegative], Field(min_length=4, max_length=4)]]
+Radius = NonNegative | Annotated[list[NonNegative], Field(min_length=4, max_length=4)]
 
 
 class LayerBase(Model):
@@ -143,7 +143,7 @@ class TextLayer(LayerBase):
             else:
                 raise ValueError("use 100-900, 'normal' or 'bold'")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError("use 100-900, 'normal' or 'bold'")
+            raise ValueError("use 100-900, 'normal' or 'bold'")  # noqa: TRY004 (pydantic wants ValueError)
         if not (1 <= value <= 1000) or (isinstance(value, float) and not math.isfinite(value)):
             raise ValueError("must be between 1 and 1000")
         return int(value)
@@ -176,7 +176,7 @@ class RectLayer(LayerBase):
     _border = field_validator("borderColor")(_check_color)
 
 
-Layer = Annotated[Union[TextLayer, ImageLayer, RectLayer], Field(discriminator="type")]
+Layer = Annotated[TextLayer | ImageLayer | RectLayer, Field(discriminator="type")]
 LAYER_TYPES: dict[str, type[LayerBase]] = {"text": TextLayer, "image": ImageLayer, "rect": RectLayer}
 
 

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .formats import MEDIA_TYPES, output_format, output_quality
 from .errors import RenderTimeout
+from .formats import MEDIA_TYPES, output_format, output_quality
 from .graph import ExecutionContext, Node, ResultCache, execute
 from .model import Template, TextLayer
 from .resolve import Overrides, TemplateInput, resolve
@@ -107,8 +107,8 @@ class Renderer:
                       quality: int | None = None) -> RenderResult:
         root = self.plan(template, layers, variables=variables, format=format, quality=quality)
         data, ctx = self.execute(root)
-        fetch = ctx.timings["source"]
-        encode = ctx.timings["encode"]
+        fetch = ctx.timings.get("source", 0.0)
+        encode = ctx.timings.get("encode", 0.0)
         render = sum(ctx.timings.values()) - fetch - encode
         fmt = root.format  # type: ignore[attr-defined]
         return RenderResult(data, root.key, fmt, MEDIA_TYPES[fmt],

@@ -43,7 +43,7 @@ def _path_of(loc: tuple[Any, ...], raw: Any, kind: str) -> str:
             entry = node[item]
             name = entry.get("name") if isinstance(entry, Mapping) else None
             is_layer = parts == ["layers"] and isinstance(name, str) and bool(name)
-            parts.append(name if is_layer else str(item))
+            parts.append(str(name) if is_layer else str(item))
             node = entry
             if is_layer and i < len(items) and items[i] in LAYER_TYPES:
                 i += 1  # the discriminated union's tag, not a field of the layer
@@ -257,5 +257,12 @@ def check_limits(spec: Template, limits: Limits) -> None:
                                 f"layers.{layer.name}.minFontSize")
 
 
-__all__ = ["parse_template", "resolve", "parse_overrides", "parse_variables", "ImageLayer",
-           "RectLayer", "TextLayer"]
+__all__ = [
+    "ImageLayer",
+    "RectLayer",
+    "TextLayer",
+    "parse_overrides",
+    "parse_template",
+    "parse_variables",
+    "resolve",
+]

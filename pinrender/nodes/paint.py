@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pyvips
@@ -25,7 +26,7 @@ def _gradient_lut(gradient: LinearGradient) -> pyvips.Image:
         elif t >= stops[-1][0]:
             colour = stops[-1][1]
         else:
-            for (o1, c1), (o2, c2) in zip(stops, stops[1:]):
+            for (o1, c1), (o2, c2) in itertools.pairwise(stops):
                 if o1 <= t <= o2:
                     f = 0.0 if o2 == o1 else (t - o1) / (o2 - o1)
                     colour = tuple(round(a + (b - a) * f) for a, b in zip(c1, c2))  # type: ignore[assignment]

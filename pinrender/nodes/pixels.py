@@ -53,7 +53,7 @@ def clamp_radii(radii: tuple[float, float, float, float], width: float,
 @lru_cache(maxsize=64)
 def _corner(radius: float) -> Image.Image:
     """The alpha of a top-left corner of `radius`: a quarter disc, supersampled for smooth edges."""
-    size = max(1, int(round(radius)))
+    size = max(1, round(radius))
     big = size * SUPERSAMPLE
     patch = Image.new("L", (big, big), 0)
     ImageDraw.Draw(patch).ellipse((0, 0, 2 * radius * SUPERSAMPLE - 1, 2 * radius * SUPERSAMPLE - 1),
