@@ -93,19 +93,20 @@ def value_size(value: Any) -> int:
 
 
 class ResultCache:
-    """A thread-safe LRU of node values, bounded by their size in bytes."""
+    """A thread-safe LRU of values, bounded by their total size in bytes."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, sizeof: Callable[[Any], int] = value_size) -> None:
         self._lock = threading.Lock()
-        self._cache: LRUCache[str, Any] = LRUCache(maxsize=max(1, max_bytes), getsizeof=value_size)
+        self._sizeof = sizeof
+        self._cache: LRUCache[str, Any] = LRUCache(maxsize=max(1, max_bytes), getsizeof=sizeof)
 
     def get(self, key: str) -> Any | None:
         with self._lock:
             return self._cache.get(key)
 
     def put(self, key: str, value: Any) -> None:
-        if value_size(value) > self._cache.maxsize:
-            return
+        if self._sizeof(value) > self._cache.maxsize:
+            return  # one huge value must not flush everything else
         with self._lock:
             self._cache[key] = value
 
@@ -117,6 +118,10 @@ class ResultCache:
     def bytes_used(self) -> int:
         with self._lock:
             return int(self._cache.currsize)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._cache)
 
 
 @dataclass

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
-from cachetools import LRUCache
+from pinrender.graph import ResultCache
 
 
 @dataclass(frozen=True)
@@ -20,27 +19,8 @@ def _size(value: Output) -> int:
     return len(value.data) + 256
 
 
-class OutputCache:
+class OutputCache(ResultCache):
+    """Encoded results by key, bounded by their total size in bytes."""
+
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._cache: LRUCache[str, Output] = LRUCache(maxsize=max(1, max_bytes), getsizeof=_size)
-
-    def get(self, key: str) -> Output | None:
-        with self._lock:
-            return self._cache.get(key)
-
-    def put(self, key: str, value: Output) -> None:
-        if _size(value) > self.max_bytes:
-            return  # one huge result must not flush everything else
-        with self._lock:
-            self._cache[key] = value
-
-    @property
-    def bytes_used(self) -> int:
-        with self._lock:
-            return int(self._cache.currsize)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._cache)
+        super().__init__(max_bytes, sizeof=_size)
