@@ -21,6 +21,9 @@ Coord = Annotated[float, Field(ge=-MAX_COORD, le=MAX_COORD, allow_inf_nan=False)
 Length = Annotated[float, Field(gt=0, le=MAX_COORD, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, le=MAX_COORD, allow_inf_nan=False)]
 Unit = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+# An image source: a URL, a data: URL or a path as text; or, from Python, the image's bytes.
+ImageSource = (Annotated[str, Field(max_length=2_000_000)]
+               | Annotated[bytes, Field(min_length=1, max_length=1 << 30)])
 
 LAYER_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\- ]{0,63}$")
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -74,7 +77,7 @@ def _check_paint(value: Paint) -> Paint:
 
 class BackgroundImage(Model):
     type: Literal["image"]
-    image_url: str = Field(min_length=1, max_length=2_000_000)
+    image_url: ImageSource
     objectFit: ObjectFit = "cover"
     objectPosition: str = "center"
 
@@ -151,7 +154,7 @@ class TextLayer(LayerBase):
 
 class ImageLayer(LayerBase):
     type: Literal["image"]
-    image_url: str | None = Field(default=None, max_length=2_000_000)
+    image_url: ImageSource | None = None
     objectFit: ObjectFit = "cover"
     objectPosition: str = "center"
     borderRadius: Radius = 0.0

@@ -219,3 +219,14 @@ def test_non_images_are_source_errors(renderer: Renderer, payload: bytes) -> Non
     url = "data:image/png;base64," + base64.b64encode(payload).decode()
     with pytest.raises(SourceError):
         renderer.render(card(img={"type": "image", "width": 50, "height": 50, "image_url": url}))
+
+
+def test_raw_bytes_are_an_image_source_from_python(renderer: Renderer) -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 40), (0, 200, 0)).save(buf, "PNG")
+    template = card(img={"type": "image", "x": 0, "y": 0, "width": 100, "height": 100})
+    image = decode(renderer.render(template, {"img": {"image_url": buf.getvalue()}}))
+    assert image.getpixel((50, 50))[:3] == (0, 200, 0)
+    # an empty source means "no image": the layer draws nothing
+    blank = decode(renderer.render(template, {"img": {"image_url": ""}}))
+    assert blank.getpixel((50, 50))[:3] == (255, 255, 255)
