@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from .storage import Account, ApiKey, MetaStore
 from .storage.records import ABILITIES, Role
 
-KEY_PATTERN = re.compile(r"^pk_[0-9a-f]{48}$")
-PREFIX_LENGTH = 11  # "pk_" + 8 hex: enough to tell keys apart, useless to an attacker
+# `pk_` keys come from the CLI and seed 000; `img_live_` keys from `POST /v1/keys` (seed 001).
+# Both authenticate on every API family: the prefix only says where a key was minted.
+KEY_PATTERN = re.compile(r"^(pk_|img_live_)[0-9a-f]{48}$")
+KEY_PREFIXES = ("pk_", "img_live_")
+PREFIX_LENGTH = 8  # hex characters after the prefix that are kept: enough to tell keys apart
 
 
 class AccountError(ValueError):
@@ -24,8 +27,10 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def new_key() -> str:
-    return "pk_" + secrets.token_hex(24)
+def new_key(prefix: str = "pk_") -> str:
+    if prefix not in KEY_PREFIXES:
+        raise AccountError(f"unknown key prefix {prefix!r}")
+    return prefix + secrets.token_hex(24)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ def issue_key(
     abilities: tuple[str, ...] = ABILITIES,
     known_plans: tuple[str, ...] = ("free", "pro", "agency"),
     max_keys: int = 10,
+    key_prefix: str = "pk_",
 ) -> IssuedKey:
     """Create the account for `email` if needed, then a new key for it."""
     email = email.strip().lower()
@@ -64,9 +70,10 @@ def issue_key(
         account = store.accounts.set_plan(account.id, plan) or account
     if store.keys.count(account.id) >= max_keys:
         raise AccountError(f"account already has {max_keys} keys; revoke one first")
-    secret = new_key()
+    secret = new_key(key_prefix)
     record = ApiKey(
-        id="key_" + secrets.token_hex(6), account_id=account.id, prefix=secret[:PREFIX_LENGTH],
+        id="key_" + secrets.token_hex(6), account_id=account.id,
+        prefix=secret[:len(key_prefix) + PREFIX_LENGTH],
         key_hash=hash_key(secret), name=name, role=role, abilities=tuple(abilities),
         active=True, created_at=time.time(),
     )

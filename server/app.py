@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 import pinrender
 
+from . import hosting, interactive
 from .context import AppContext
 from .errors import EXCEPTION_HANDLERS
 from .examples import sync_examples
@@ -31,7 +32,11 @@ log = logging.getLogger("pinrender.server")
 
 EXPOSED_HEADERS = [
     "ETag", "Server-Timing", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-    "X-Renders-Limit", "X-Renders-Remaining",
+    "X-RateLimit-Reset", "X-Renders-Limit", "X-Renders-Remaining",
+    # Seed 001's quota headers on /v1 uploads.
+    "X-RateLimit-Limit-Daily", "X-RateLimit-Remaining-Daily", "X-Monthly-Uploads-Used",
+    "X-Monthly-Uploads-Limit", "X-Monthly-Uploads-Remaining", "X-Storage-Used", "X-Storage-Limit",
+    "X-Storage-Remaining",
 ]
 
 ROUTES = [
@@ -48,6 +53,8 @@ ROUTES = [
     Route("/api/account", account.account, methods=["GET"]),
     Route("/api/_stats", account.stats, methods=["GET"]),
     Route("/renders/{name}", render.stored, methods=["GET"]),
+    *interactive.ROUTES,
+    *hosting.ROUTES,
 ]
 
 
@@ -82,7 +89,8 @@ def create_app(settings: Settings | None = None, *,
             loaded = sync_examples(meta, settings.examples_path)
             log.info("loaded %d example templates", len(loaded))
         try:
-            yield
+            async with hosting.running(ctx):  # the sweeper of deleted and expired media
+                yield
         finally:
             pool.close()
             meta.close()

@@ -1,4 +1,8 @@
-"""Every error the service answers, as the seed-000 envelope, mapped from exceptions in one place.
+"""Every error the service answers, mapped from exceptions in one place.
+
+`/api/*` answers the seed-000 envelope `{"success": false, "error": "…", "code": N}`; the hosting
+family (`/v1/*`, and its CDN and viewer paths) answers seed 001's object
+`{"error": "code", "message": "…", "action": {…}}` for the very same exceptions.
 
     Exception                          status
     ├── ApiError(status, message)      as given (auth, limits, not found, busy …)
@@ -28,13 +32,18 @@ log = logging.getLogger("pinrender.server")
 class ApiError(Exception):
     def __init__(
         self, status: int, message: str, *, field: str | None = None,
-        headers: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None, code: str | None = None,
+        action: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.field = field
         self.headers = headers or {}
+        # Seed-001 extras; the seed-000 envelope ignores them.
+        self.code = code
+        self.action = action
+        self.errors = errors
 
 
 def ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -81,9 +90,50 @@ def api_error(exc: pinrender.PinrenderError, prefix: str = "") -> ApiError:
     return ApiError(status, f"{path}: {message}" if path else message, field=path or None)
 
 
+# Paths that speak seed 001: the `/v1` API, its CDN (`/src/…`) and its viewer pages (`/i/…`).
+SEED_001_PREFIXES = ("/v1/", "/src/", "/i/")
+SEED_001_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "duplicate", 413: "payload_too_large", 422: "validation_error",
+    429: "rate_limited", 500: "internal_error", 503: "unavailable",
+}
+
+
+def is_seed_001(request: Request) -> bool:
+    path = request.url.path
+    return path == "/v1" or path.startswith(SEED_001_PREFIXES)
+
+
+def seed_001_error(
+    status: int, message: str, *, code: str | None = None, action: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None, headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    headers = dict(headers or {})
+    retry = headers.get("Retry-After")
+    if action is None and retry and retry.isdigit():
+        # The seed: "wait — Retry after `action.seconds`. Also check `Retry-After`".
+        action = {"type": "wait", "seconds": int(retry), "label": "Try again later"}
+    if action and action.get("type") == "wait" and "Retry-After" not in headers:
+        headers["Retry-After"] = str(action["seconds"])
+    body: dict[str, Any] = {"error": code or SEED_001_CODES.get(status, "error"), "message": message}
+    if action:
+        body["action"] = action
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _answer(request: Request, err: ApiError) -> Response:
+    if is_seed_001(request):
+        errors = err.errors or ({err.field: err.message} if err.status == 422 and err.field else None)
+        return seed_001_error(err.status, err.message, code=err.code, action=err.action,
+                              errors=errors, headers=err.headers)
+    return failure(err.status, err.message, field=err.field, headers=err.headers)
+
+
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return failure(exc.status, exc.message, field=exc.field, headers=exc.headers)
+    return _answer(request, exc)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -92,24 +142,25 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return Response(status_code=exc.status_code, headers=dict(exc.headers or {}))
     messages = {404: "Not found", 405: "Method not allowed"}
     message = messages.get(exc.status_code, str(exc.detail))
-    return failure(exc.status_code, message, headers=dict(exc.headers or {}))
+    return _answer(request, ApiError(exc.status_code, message, headers=dict(exc.headers or {})))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ValidationError)
     field, message = validation_message(exc)
+    if is_seed_001(request):
+        return _answer(request, ApiError(422, message, field=field or None))
     return failure(400, message, field=field or None)
 
 
 async def _core_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, pinrender.PinrenderError)
-    err = api_error(exc)
-    return failure(err.status, err.message, field=err.field)
+    return _answer(request, api_error(exc))
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return failure(500, "Internal server error")
+    return _answer(request, ApiError(500, "Internal server error"))
 
 
 EXCEPTION_HANDLERS = {

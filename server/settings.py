@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+MB = 2**20
+GB = 2**30
+
+
 class Plan(BaseModel):
     """What one plan allows. Defaults follow the seeds; `monthly_renders` is ours (see README)."""
 
@@ -26,15 +30,31 @@ class Plan(BaseModel):
     monthly_renders: int = Field(ge=0)
     max_templates: int = Field(default=1000, ge=0)
     max_keys: int = Field(default=10, ge=1)
+    # Seed 000: the `/api/images` family is premium; a free key authenticates but gets 403.
+    images_api: bool = True
+    max_images: int = Field(default=1000, ge=0)
+    # Hosting (seed 001, "Plans & Pricing"): uploads/month, storage, retention (0 = permanent),
+    # max file. Unverified keys get `Settings.unverified_retention_days` on top of their plan.
+    monthly_uploads: int = Field(default=100, ge=0)
+    storage_bytes: int = Field(default=5 * GB, ge=0)
+    retention_days: int = Field(default=0, ge=0)
+    max_file_bytes: int = Field(default=70 * MB, ge=1)
 
 
 def default_plans() -> dict[str, Plan]:
     # Monthly renders: only new (uncached) renders count, so a free account can back a small
     # site's OG cards; agency covers a busy publisher re-rendering on every edit.
     return {
-        "free": Plan(monthly_credits=10, monthly_renders=500),
-        "pro": Plan(monthly_credits=100, monthly_renders=10_000),
-        "agency": Plan(monthly_credits=2000, monthly_renders=100_000),
+        "free": Plan(monthly_credits=10, monthly_renders=500, images_api=False, max_images=100),
+        "pro": Plan(monthly_credits=100, monthly_renders=10_000, max_images=1000,
+                    monthly_uploads=1000, storage_bytes=50 * GB),
+        "agency": Plan(monthly_credits=2000, monthly_renders=100_000, max_images=25_000,
+                       monthly_uploads=10_000, storage_bytes=500 * GB),
+        # Seed 001's two larger plans; agency (not in seed 001) sits with scale.
+        "scale": Plan(monthly_credits=500, monthly_renders=50_000, max_images=25_000,
+                      monthly_uploads=10_000, storage_bytes=500 * GB),
+        "max": Plan(monthly_credits=5000, monthly_renders=500_000, max_images=250_000,
+                    monthly_uploads=100_000, storage_bytes=5000 * GB),
     }
 
 
@@ -73,6 +93,9 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=24, ge=4, le=200)
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     page_size: int = Field(default=20, ge=1, le=100)
+    # Per-key rolling-hour ceilings that override the plan's `hourly_requests`: key id -> limit
+    # (`PINRENDER_KEY_HOURLY_REQUESTS='{"key_ab12cd34ef56": 5000}'`).
+    key_hourly_requests: dict[str, int] = Field(default_factory=dict)
 
     # Source fetching (passed to the core's limits).
     fetch_timeout: float = Field(default=10.0, gt=0)
@@ -81,6 +104,31 @@ class Settings(BaseSettings):
     # Start-up.
     load_examples: bool = True
     examples_dir: Path | None = None
+    # Hosting (`/v1`, seed 001). Unverified keys keep media `unverified_retention_days`; anonymous
+    # uploads are limited per IP per hour and per day and kept `anonymous_retention_days`.
+    registration_open: bool = True
+    dashboard_url: str = ""  # where a closed registration redirects; empty: the home page
+    max_unverified_keys: int = Field(default=3, ge=1)
+    keys_per_email_hour: int = Field(default=5, ge=1)
+    keys_per_ip_hour: int = Field(default=20, ge=1)
+    unverified_retention_days: int = Field(default=30, ge=1)
+    anonymous_retention_days: int = Field(default=30, ge=1)
+    anonymous_hourly_uploads: int = Field(default=20, ge=1)
+    anonymous_daily_uploads: int = Field(default=100, ge=1)
+    anonymous_max_file_bytes: int = Field(default=20 * MB, ge=1024)
+    svg_max_file_bytes: int = Field(default=10 * MB, ge=1024)
+    min_ttl: int = Field(default=3600, ge=1)
+    # Signs one-click upgrade links; empty: a random secret kept in the data dir.
+    link_secret: str = ""
+    # Verification mail: `outbox` writes `<data_dir>/outbox/*.eml` and logs the link.
+    mailer: str = "outbox"
+    # How often the sweeper removes deleted and expired media (blobs first, then rows).
+    sweep_interval: float = Field(default=60.0, gt=0)
+    # Keep `/src` variants after their first computation; off makes every request do the full
+    # work (the CDN benchmark compares like with like this way).
+    store_transforms: bool = True
+    cdn_max_age: int = Field(default=31_536_000, ge=0)
+
     # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
     debug_stats: bool = False
 

@@ -7,11 +7,20 @@ from urllib.parse import unquote, urlsplit
 
 from .blobs import BlobStore, FileBlobStore, MemoryBlobStore
 from .meta import MetaStore
-from .records import Account, ApiKey, ImagePage, ImageRecord, Page, ResultRecord, TemplateRecord
+from .records import (
+    Account,
+    ApiKey,
+    ImagePage,
+    ImageRecord,
+    Page,
+    RateHit,
+    ResultRecord,
+    TemplateRecord,
+)
 from .sqlite import SqliteMetaStore
 
 __all__ = [
-    "Account", "ApiKey", "ImagePage", "ImageRecord", "BlobStore", "FileBlobStore", "MemoryBlobStore", "MetaStore", "Page",
+    "Account", "ApiKey", "ImagePage", "ImageRecord", "RateHit", "BlobStore", "FileBlobStore", "MemoryBlobStore", "MetaStore", "Page",
     "ResultRecord", "SqliteMetaStore", "TemplateRecord", "open_blob_store", "open_meta_store",
 ]
 

@@ -6,6 +6,7 @@ whole or not at all, so a crash or a failed render never leaves a half-written f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -26,6 +27,11 @@ def check_key(key: str) -> str:
 
 class BlobStore(Protocol):
     def put(self, key: str, data: bytes) -> None: ...
+
+    def put_file(self, key: str, path: Path) -> None:
+        """Store the file at `path` (consumed: moved or removed) under `key`, atomically, without
+        holding it in memory where the backend can avoid it (streamed uploads)."""
+        ...
 
     def get(self, key: str) -> bytes | None: ...
 
@@ -62,6 +68,31 @@ class FileBlobStore:
             except FileNotFoundError:
                 pass
             raise
+
+    def put_file(self, key: str, path: Path) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "rb") as f:
+            os.fsync(f.fileno())
+        try:
+            os.replace(path, target)  # same file system: the rename is the atomic step
+            return
+        except OSError:
+            pass
+        # Another file system: copy in chunks to a temp file beside the target, then rename.
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+                while chunk := src.read(1 << 20):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        os.unlink(path)
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -103,6 +134,10 @@ class MemoryBlobStore:
     def put(self, key: str, data: bytes) -> None:
         with self._lock:
             self._blobs[check_key(key)] = bytes(data)
+
+    def put_file(self, key: str, path: Path) -> None:
+        self.put(key, Path(path).read_bytes())
+        os.unlink(path)
 
     def get(self, key: str) -> bytes | None:
         with self._lock:

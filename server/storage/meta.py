@@ -16,6 +16,7 @@ from .records import (
     ImagePage,
     ImageRecord,
     Page,
+    RateHit,
     ResultRecord,
     TemplateRecord,
 )
@@ -31,6 +32,10 @@ class AccountRepo(Protocol):
     def set_plan(self, account_id: int, plan: str) -> Account | None: ...
 
     def set_host_allowlist(self, account_id: int, hosts: list[str]) -> Account | None: ...
+
+    def rotate_embed_key(self, account_id: int) -> Account | None:
+        """Give the account a new random embed key; snippets with the old one stop working."""
+        ...
 
 
 class KeyRepo(Protocol):
@@ -96,8 +101,14 @@ class ImageRepo(Protocol):
     """Images of every API family. Lists are keyset-paginated on the id, newest first, so a page
     costs the same at any depth and a cursor stays valid while rows are added or deleted."""
 
-    def create(self, record: ImageRecord) -> ImageRecord:
-        """Insert; `id` is assigned, and `unique_id` too when it is empty."""
+    def create(self, record: ImageRecord, *, max_live: int | None = None,
+               now: float = 0.0) -> ImageRecord | None:
+        """Insert; `id` is assigned, and `unique_id` too when it is empty.
+
+        With `max_live`, the insert happens only if the account has fewer available images at
+        `now`, checked in the same transaction (None when the cap is reached), so a burst of
+        concurrent creates can never pass a plan's image cap.
+        """
         ...
 
     def get(self, ref: int | str, *, include_deleted: bool = False) -> ImageRecord | None:
@@ -133,6 +144,46 @@ class ImageRepo(Protocol):
         ...
 
 
+class RateLimitRepo(Protocol):
+    """Sliding-window logs per bucket (`key:…`, `ip:…`, `email:…`): a true rolling window."""
+
+    def hit(self, bucket: str, limit: int, window_seconds: float, now: float) -> RateHit:
+        """Record a hit at `now` if fewer than `limit` hits lie in (now - window, now]; atomic
+        under concurrency. A refused hit is not recorded."""
+        ...
+
+    def usage(self, bucket: str, window_seconds: float, now: float) -> int: ...
+
+    def reset(self, bucket: str) -> None: ...
+
+    def prune(self, before: float) -> int:
+        """Forget hits at or before `before` in every bucket (housekeeping); returns how many."""
+        ...
+
+
+class HostingRepo(Protocol):
+    """State of the `/v1` hosting family (seed 001) that has no other home."""
+
+    def add_verification(self, token_hash: str, account_id: int, *, now: float,
+                         expires_at: float) -> None: ...
+
+    def verify(self, token_hash: str, *, now: float) -> int | None:
+        """Use a verification token: mark its account verified and lift the account's retention
+        expiries (never ttl ones), atomically. Returns the account id, or None if unknown/expired.
+        A token may be used again (the link stays idempotent until it expires)."""
+        ...
+
+    def is_verified(self, account_id: int) -> bool: ...
+
+    def mark_retention(self, image_id: int) -> None:
+        """Note that the image's `expires_at` is the plan's retention, which verification lifts."""
+        ...
+
+    def namespace_usage(self, account_id: int, *, now: float) -> builtins.list[tuple[str, int, int]]:
+        """(namespace, live images, their bytes), by namespace name."""
+        ...
+
+
 class MetaStore(Protocol):
     # Read-only members, so an implementation may hold its own repository classes.
     @property
@@ -152,5 +203,11 @@ class MetaStore(Protocol):
 
     @property
     def images(self) -> ImageRepo: ...
+
+    @property
+    def ratelimits(self) -> RateLimitRepo: ...
+
+    @property
+    def hosting(self) -> HostingRepo: ...
 
     def close(self) -> None: ...

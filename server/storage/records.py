@@ -113,3 +113,12 @@ class ImageRecord:
 class ImagePage:
     items: list[ImageRecord]
     has_more: bool
+
+
+@dataclass(frozen=True)
+class RateHit:
+    """One hit on a sliding-window bucket, as the store saw it."""
+
+    allowed: bool
+    used: int  # hits inside the window after this one (a refused hit is not recorded)
+    oldest_at: float | None  # the oldest hit still inside the window: when a slot next frees

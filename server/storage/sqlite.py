@@ -11,7 +11,9 @@ from typing import Any
 
 from .records import Account, ApiKey, Page, ResultRecord, TemplateRecord
 from .sqlite_db import Database
+from .sqlite_hosting import SqliteHosting
 from .sqlite_images import SqliteImages
+from .sqlite_ratelimit import SqliteRateLimits
 
 
 def _account(row: sqlite3.Row) -> Account:
@@ -75,6 +77,11 @@ class SqliteAccounts:
         self.db.query(
             "UPDATE accounts SET host_allowlist = ? WHERE id = ?", (json.dumps(hosts), account_id)
         )
+        return self.get(account_id)
+
+    def rotate_embed_key(self, account_id: int) -> Account | None:
+        self.db.query("UPDATE accounts SET embed_key = ? WHERE id = ?",
+                      (secrets.token_hex(16), account_id))
         return self.get(account_id)
 
 
@@ -279,6 +286,8 @@ class SqliteMetaStore:
         self.results = SqliteResults(self.db)
         self.usage = SqliteUsage(self.db)
         self.images = SqliteImages(self.db)
+        self.hosting = SqliteHosting(self.db)
+        self.ratelimits = SqliteRateLimits(self.db)
 
     def close(self) -> None:
         self.db.close()

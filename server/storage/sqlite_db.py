@@ -111,6 +111,28 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX image_tags_image ON image_tags(image_id);
     """,
+    """
+    CREATE TABLE rate_hits (
+        bucket TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE INDEX rate_hits_bucket ON rate_hits(bucket, at);
+    """,
+    """
+    CREATE TABLE verification_tokens (
+        token_hash TEXT PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    CREATE TABLE verified_accounts (
+        account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        verified_at REAL NOT NULL
+    );
+    CREATE TABLE retention_expiries (
+        image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE
+    );
+    """,
 ]
 
 

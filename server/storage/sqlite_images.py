@@ -47,7 +47,8 @@ class SqliteImages:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def create(self, record: ImageRecord) -> ImageRecord:
+    def create(self, record: ImageRecord, *, max_live: int | None = None,
+               now: float = 0.0) -> ImageRecord | None:
         values = asdict(record)
         values.pop("id")
         for _ in range(10):
@@ -56,6 +57,12 @@ class SqliteImages:
             names = list(values)
             try:
                 with self.db.transaction() as conn:
+                    if max_live is not None:
+                        live = conn.execute(
+                            f"SELECT COUNT(*) FROM images WHERE account_id = ? AND {_LIVE}",
+                            (record.account_id, now)).fetchone()[0]
+                        if live >= max_live:
+                            return None
                     cur = conn.execute(
                         f"INSERT INTO images ({', '.join(names)}) "
                         f"VALUES ({', '.join('?' for _ in names)})",

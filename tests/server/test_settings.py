@@ -11,7 +11,7 @@ from server.settings import Settings
 def test_defaults_follow_the_seeds() -> None:
     s = Settings()
     assert {n: p.monthly_credits for n, p in s.plans.items()} == {
-        "free": 10, "pro": 100, "agency": 2000}
+        "free": 10, "pro": 100, "agency": 2000, "scale": 500, "max": 5000}
     assert all(p.hourly_requests == 1000 for p in s.plans.values())
     assert s.plan("no-such-plan") == s.plans["free"]
     assert s.database_url.startswith("sqlite:///") and s.storage_url.startswith("file:///")

@@ -1,0 +1,25 @@
+"""The seed-000 interactive images family: `/api/images…`, width variants, embeds and the widget."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from . import embed, files, images, pages
+
+ROUTES = [
+    Route("/api/images", images.list_images, methods=["GET"]),
+    Route("/api/images", images.create_image, methods=["POST"]),
+    Route("/api/images/embed-key/rotate", embed.rotate_embed_key, methods=["POST"]),
+    Route("/api/images/{id}", images.get_image, methods=["GET"]),
+    Route("/api/images/{id}", images.update_image, methods=["PUT"]),
+    Route("/api/images/{id}", images.delete_image, methods=["DELETE"]),
+    Route("/api/images/{id}/embed", embed.embed, methods=["GET"]),
+    Route("/api/images/{id}/embed-data", embed.embed_data, methods=["GET"]),
+    Route("/files/{name}", files.variant, methods=["GET"]),
+    Route("/share/images/{unique_id}/card.png", files.card, methods=["GET"]),
+    Route("/share/images/{unique_id}", pages.share_page, methods=["GET"]),
+    Route("/images/{unique_id}/embed", pages.embed_page, methods=["GET"]),
+    Route("/embed/widget.js", pages.widget, methods=["GET"]),
+]
+
+__all__ = ["ROUTES"]

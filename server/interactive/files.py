@@ -1,0 +1,120 @@
+"""Delivered files: `/files/{uid}_{width}.webp` variants and the share card with hotspot markers.
+
+Both are render-graph outputs keyed before any pixel exists: the key is the strong ETag, names the
+stored result, and is the single-flight key in the render pool, so a variant is computed once.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+import pinrender
+from pinrender.geometry import VARIANT_WIDTHS
+from pinrender.graph import digest
+from pinrender.hotspots import plan_hotspot_overlay
+from pinrender.sources import SourceRef
+
+from ..context import AppContext, get_ctx
+from ..errors import ApiError, api_error
+from ..openapi import operation
+from ..rendering.cache import Output
+from ..rendering.service import Prepared
+from ..routes.common import etag_matches, produce
+from ..storage import ImageRecord
+from .present import parse_variant, variant_error
+
+_NAME = re.compile(r"^([a-z0-9]{8})_([A-Za-z0-9]{1,12})\.webp$")
+FILE_CACHE = "public, max-age=86400"
+CARD_WIDTH = 1200
+
+
+def live_image(ctx: AppContext, unique_id: str) -> ImageRecord:
+    image = ctx.meta.images.get(unique_id) if len(unique_id) == 8 and unique_id.isalnum() else None
+    if image is None or image.unique_id != unique_id or not image.available(time.time()):
+        raise ApiError(404, "Image not found")
+    return image
+
+
+def prepare_variant(ctx: AppContext, image: ImageRecord, width: int) -> Prepared:
+    return ctx.render.prepare_transform(image, width=width, format="webp")
+
+
+def prepare_card(ctx: AppContext, image: ImageRecord) -> Prepared:
+    """The share card: the image at up to 1200 wide, hotspot markers drawn in, as PNG."""
+    renderer, blobs = ctx.render.renderer, ctx.blobs
+    digest_of_original = f"blob:{image.blob_key}"
+    spots = [dict(h) for h in image.hotspots]
+    try:
+        root = plan_hotspot_overlay(SourceRef("bytes", b"", digest_of_original), spots,
+                                    width=CARD_WIDTH, format="png")
+    except pinrender.PinrenderError as exc:
+        raise api_error(exc) from None
+
+    def call() -> Output:
+        data = blobs.get(image.blob_key)
+        if data is None:
+            raise pinrender.SourceError("the stored original is missing")
+        started = time.perf_counter()
+        graph = plan_hotspot_overlay(SourceRef("bytes", data, digest_of_original), spots,
+                                     width=CARD_WIDTH, format="png")
+        value, _ = renderer.execute(graph)
+        return Output(bytes(value), "image/png", "png", {"render": time.perf_counter() - started})
+
+    return Prepared(key=digest("hotspot-card", root.key), template_id=f"image:{image.id}",
+                    format="png", call=call)
+
+
+def blob_keys(ctx: AppContext, image: ImageRecord) -> list[str]:
+    """Every stored file of an image: the original, its variants and its share card."""
+    keys = [image.blob_key]
+    keys += [prepare_variant(ctx, image, w).blob_key for w in VARIANT_WIDTHS]
+    try:
+        keys.append(prepare_card(ctx, image).blob_key)
+    except ApiError:
+        pass
+    return keys
+
+
+async def deliver(request: Request, ctx: AppContext, prepared: Prepared, account_id: int | None,
+                  cache_control: str) -> Response:
+    headers = {"ETag": prepared.etag, "Cache-Control": cache_control}
+    if etag_matches(request, prepared.etag):
+        return Response(status_code=304, headers=headers)
+    output = await ctx.render.cached(prepared)
+    if output is None:
+        output, started = await produce(ctx, prepared)
+        if started:
+            await ctx.render.store(prepared, output, account_id)
+    return Response(output.data, media_type=output.media_type, headers=headers)
+
+
+@operation(summary="A WebP width variant: {unique_id}_{256|512|720|1024|1500|2000|alias}.webp",
+           tag="files", media=("image/webp",), auth=False, errors=(404, 503))
+async def variant(request: Request) -> Response:
+    ctx = get_ctx(request)
+    match = _NAME.match(request.path_params["name"])
+    if not match:
+        raise ApiError(404, "Not found: variant files are named {unique_id}_{width}.webp")
+    unique_id, token = match.groups()
+    width = parse_variant(token)
+    if width is None:
+        raise ApiError(404, variant_error(token))
+    image = live_image(ctx, unique_id)
+    return await deliver(request, ctx, prepare_variant(ctx, image, width), image.account_id,
+                         FILE_CACHE)
+
+
+@operation(summary="The share card: the image with numbered hotspot markers (og:image)",
+           tag="files", media=("image/png",), auth=False, errors=(404, 503))
+async def card(request: Request) -> Response:
+    ctx = get_ctx(request)
+    image = live_image(ctx, request.path_params["unique_id"])
+    return await deliver(request, ctx, prepare_card(ctx, image), image.account_id,
+                         "public, max-age=300")
+
+
+__all__ = ["blob_keys", "card", "live_image", "variant"]

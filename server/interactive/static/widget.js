@@ -1,0 +1,151 @@
+/* pinrender interactive-image widget. No dependencies. Every user string goes through
+   textContent or a checked attribute, never as HTML markup, so hotspot text cannot become markup. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var origin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  var COLOR = /^#[0-9a-f]{3,8}$/i;
+  var CSS = ".ppw{position:relative;display:block;max-width:100%;line-height:0}" +
+    ".ppw img{display:block;width:100%;height:auto}" +
+    ".ppw-m{position:absolute;transform:translate(-50%,-50%);width:28px;height:28px;padding:0;" +
+    "border-radius:50%;border:2px solid #fff;color:#fff;font:600 13px/24px system-ui,sans-serif;" +
+    "cursor:pointer;box-shadow:0 1px 4px rgba(0,0,0,.4)}" +
+    ".ppw-m:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}" +
+    ".ppw-t{position:absolute;z-index:10;transform:translate(-50%,12px);background:#fff;" +
+    "color:#1f2933;max-width:280px;min-width:160px;padding:10px 12px;border-radius:8px;" +
+    "box-shadow:0 6px 24px rgba(0,0,0,.18);font:14px/1.4 system-ui,sans-serif;text-align:left}" +
+    ".ppw-t[hidden]{display:none}.ppw-t h3{margin:0 0 4px;font-size:15px}" +
+    ".ppw-t p{margin:0 0 6px}.ppw-t a{color:#1d4ed8}.ppw-t video{width:100%;margin-top:6px}";
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text) node.textContent = text;
+    return node;
+  }
+  function safeUrl(value, schemes) {
+    if (!value) return null;
+    try {
+      var url = new URL(String(value), location.href);
+      return schemes.indexOf(url.protocol) >= 0 ? url.href : null;
+    } catch (e) { return null; }
+  }
+  function injectStyle() {
+    if (document.getElementById("ppw-style")) return;
+    var style = el("style");
+    style.id = "ppw-style";
+    style.textContent = CSS;
+    document.head.appendChild(style);
+  }
+
+  var counter = 0;
+  function render(root, data) {
+    injectStyle();
+    root.textContent = "";
+    var wrap = el("div", "ppw");
+    var img = el("img");
+    img.src = data.image.src;
+    if (data.image.srcset) img.srcset = data.image.srcset;
+    img.sizes = data.image.sizes || "100vw";
+    img.alt = data.image.alt || "";
+    img.width = data.image.width;
+    img.height = data.image.height;
+    wrap.appendChild(img);
+    var open = null;
+    function hide(entry) {
+      entry.tip.hidden = true;
+      entry.button.setAttribute("aria-expanded", "false");
+      if (open === entry) open = null;
+    }
+    function show(entry) {
+      if (open && open !== entry) hide(open);
+      entry.tip.hidden = false;
+      entry.button.setAttribute("aria-expanded", "true");
+      open = entry;
+    }
+    var entries = [];
+    (data.hotspots || []).forEach(function (spot, i) {
+      var id = "ppw-" + (++counter);
+      var button = el("button", "ppw-m", String(i + 1));
+      button.type = "button";
+      button.style.left = Number(spot.x) + "%";
+      button.style.top = Number(spot.y) + "%";
+      button.style.background = COLOR.test(spot.color || "") ? spot.color : "#2a9d8f";
+      button.setAttribute("aria-label", spot.title || "Hotspot " + (i + 1));
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-describedby", id);
+      button.setAttribute("data-index", String(i));
+      var tip = el("div", "ppw-t");
+      tip.id = id;
+      tip.setAttribute("role", "tooltip");
+      tip.hidden = true;
+      tip.style.left = Number(spot.x) + "%";
+      tip.style.top = Number(spot.y) + "%";
+      if (spot.title) tip.appendChild(el("h3", "ppw-title", spot.title));
+      if (spot.description) tip.appendChild(el("p", "ppw-desc", spot.description));
+      var href = safeUrl(spot.link, ["http:", "https:", "mailto:"]);
+      if (href) {
+        var a = el("a", "ppw-link", spot.link_label || "Learn more");
+        a.href = href;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        tip.appendChild(a);
+      }
+      var video = safeUrl(spot.video_url, ["http:", "https:"]);
+      if (video) {
+        if (/\.(mp4|webm|ogg)(\?|#|$)/i.test(video)) {
+          var v = el("video", "ppw-video");
+          v.src = video;
+          v.controls = true;
+          v.preload = "none";
+          tip.appendChild(v);
+        } else {
+          var link = el("a", "ppw-video", "Watch video");
+          link.href = video;
+          link.target = "_blank";
+          link.rel = "noopener noreferrer";
+          tip.appendChild(link);
+        }
+      }
+      var entry = {button: button, tip: tip};
+      entries.push(entry);
+      button.addEventListener("mouseenter", function () { show(entry); });
+      button.addEventListener("focus", function () { show(entry); });
+      button.addEventListener("click", function (e) {
+        // Hover and focus already open it on desktop; a tap must open, never toggle shut.
+        e.stopPropagation();
+        show(entry);
+      });
+      button.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(entry); });
+      wrap.addEventListener("mouseleave", function () { if (open === entry) hide(entry); });
+      wrap.appendChild(button);
+      wrap.appendChild(tip);
+    });
+    document.addEventListener("click", function (e) {
+      if (open && !wrap.contains(e.target)) hide(open);
+    });
+    root.appendChild(wrap);
+    var auto = data.behavior && data.behavior.auto_open;
+    if (typeof auto === "number" && entries[auto - 1]) show(entries[auto - 1]);
+    root.setAttribute("data-pinpic-ready", "true");
+  }
+
+  function boot() {
+    var inline = document.querySelectorAll("script[data-pinpic-data]");
+    Array.prototype.forEach.call(inline, function (node) {
+      var target = document.getElementById(node.getAttribute("data-pinpic-target"));
+      if (target) render(target, JSON.parse(node.textContent));
+    });
+    var remote = document.querySelectorAll("[data-pinpic-id]:not([data-pinpic-ready])");
+    Array.prototype.forEach.call(remote, function (node) {
+      var url = origin + "/api/images/" + encodeURIComponent(node.getAttribute("data-pinpic-id")) +
+        "/embed-data?user=" + encodeURIComponent(node.getAttribute("data-pinpic-user") || "");
+      fetch(url).then(function (r) { return r.json(); }).then(function (body) {
+        if (body && body.success) render(node, body.data);
+      });
+    });
+  }
+  window.PinPic = {render: render};
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})();
