@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 import logging
 from collections.abc import AsyncIterator
 
@@ -59,11 +60,16 @@ ROUTES = [
 
 
 def build_renderer(settings: Settings) -> pinrender.Renderer:
-    limits = pinrender.Limits(fetch_timeout=settings.fetch_timeout,
-                              max_source_bytes=settings.max_source_bytes)
+    fetch_limits = pinrender.Limits(fetch_timeout=settings.fetch_timeout,
+                                    max_source_bytes=settings.max_source_bytes)
+    # Stored originals may be as large as the largest upload any plan allows; fetched URLs
+    # stay under the (smaller) fetch cap, which the loader enforces with its own limits.
+    largest_upload = max([settings.max_source_bytes,
+                          *(plan.max_file_bytes for plan in settings.plans.values())])
+    limits = replace(fetch_limits, max_source_bytes=largest_upload)
     # allow_local=False: an `image_url` in a request must never read the server's own files.
     services = pinrender.Services(
-        loader=pinrender.SafeLoader(limits, allow_local=False),
+        loader=pinrender.SafeLoader(fetch_limits, allow_local=False),
         fonts=pinrender.default_fonts(),
         limits=limits,
     )

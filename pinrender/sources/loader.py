@@ -38,9 +38,9 @@ class SafeLoader:
 
     def load(self, ref: SourceRef) -> bytes:
         if ref.kind == "bytes":
-            data = ref.value if isinstance(ref.value, bytes) else ref.value.encode()
-            self._check_size(len(data))
-            return data
+            # Already in memory: the loader's caps bound what it reads and fetches; the bytes
+            # themselves are checked against the renderer's limits before decoding.
+            return ref.value if isinstance(ref.value, bytes) else ref.value.encode()
         if ref.kind == "path":
             return self._read_file(Path(str(ref.value)))
         if ref.kind == "url":
