@@ -7,6 +7,7 @@ naming the parameter, before anything reaches pydantic or the core.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -64,15 +65,17 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
 
 
 async def json_body(
-    request: Request, model: type[M], *, max_bytes: int, max_depth: int
+    request: Request, model: type[M], *, max_bytes: int, max_depth: int,
+    validator: Callable[[type[M], Any], M] | None = None,
 ) -> M:
+    """Read, parse and validate a JSON object body; `validator` may word errors its own way."""
     raw = await read_body(request, max_bytes)
     if not raw.strip():
         raise ApiError(400, "body: a JSON object is required", field="body")
     data = parse_json(raw, "body", max_bytes=max_bytes, max_depth=max_depth)
     if not isinstance(data, dict):
         raise ApiError(400, "body: must be a JSON object", field="body")
-    return validate(model, data)
+    return (validator or validate)(model, data)
 
 
 def validate(model: type[M], data: Any) -> M:

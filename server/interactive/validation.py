@@ -8,7 +8,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from ..errors import ApiError
-from ..inputs import parse_json, read_body
+from ..inputs import json_body
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -36,10 +36,6 @@ def validate(model: type[M], data: Any) -> M:
 
 
 async def body(request: Request, model: type[M], *, max_bytes: int, max_depth: int) -> M:
-    raw = await read_body(request, max_bytes)
-    if not raw.strip():
-        raise ApiError(400, "body: a JSON object is required", field="body")
-    data = parse_json(raw, "body", max_bytes=max_bytes, max_depth=max_depth)
-    if not isinstance(data, dict):
-        raise ApiError(400, "body: must be a JSON object", field="body")
-    return validate(model, data)
+    """A JSON body whose validation errors name fields as `hotspots[2].link`."""
+    return await json_body(request, model, max_bytes=max_bytes, max_depth=max_depth,
+                           validator=validate)
