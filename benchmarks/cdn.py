@@ -61,7 +61,8 @@ VENV = Path(tempfile.gettempdir()) / "thumbor-venv"
 ROWS = [
     ("short edge 640 webp", "webp?size=m", "0x640/filters:format(webp):quality(80)"),
     ("short edge 1080 jpeg", "jpeg?size=l", "0x1080/filters:format(jpeg):quality(80)"),
-    ("width 512 webp", None, "512x0/filters:format(webp):quality(80)"),
+    # /src has no width (seed 001); width variants are seed 000's /files/{uid}_{width}.webp
+    ("width 512 webp", "files:512", "512x0/filters:format(webp):quality(80)"),
     ("short edge 640 png", "png?size=m", "0x640/filters:format(png)"),
 ]
 
@@ -146,11 +147,12 @@ def main() -> None:
             for label, pin_q, th_q in ROWS:
                 for conc in (1, 4):
                     t = asyncio.run(rate(f"{tbase}/unsafe/{th_q}/{PHOTO}", n, conc))
-                    if pin_q is None:
-                        print(f"| {label} | {conc} | n/a (no width on /src) | | {t[0]:.1f} | "
-                              f"{t[1]:.0f} / {t[2]:.0f} | |")
-                        continue
-                    p = asyncio.run(rate(f"{srcs[PHOTO]}.{pin_q}", n, conc))
+                    if pin_q.startswith("files:"):
+                        uid = srcs[PHOTO].rsplit("/", 1)[1]
+                        url = f"{pbase}/files/{uid}_{pin_q.split(':')[1]}.webp"
+                    else:
+                        url = f"{srcs[PHOTO]}.{pin_q}"
+                    p = asyncio.run(rate(url, n, conc))
                     print(f"| {label} | {conc} | {p[0]:.1f} | {p[1]:.0f} / {p[2]:.0f} | {t[0]:.1f} | "
                           f"{t[1]:.0f} / {t[2]:.0f} | {p[0] / t[0]:.2f}x |")
         finally:

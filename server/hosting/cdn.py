@@ -8,7 +8,6 @@ The transform key is the strong ETag, known before any pixel, so a 304 costs a r
 from __future__ import annotations
 
 import re
-import secrets
 import time
 
 import anyio.to_thread
@@ -52,18 +51,7 @@ def _headers(ctx: AppContext, etag: str, vary: bool) -> dict[str, str]:
 
 async def _output(ctx: AppContext, prepared: Prepared) -> Output:
     try:
-        if not ctx.settings.store_transforms:
-            # Every request does the full work: no stored result and no joining a render in flight.
-            output, _ = await ctx.render.pool.run(f"{prepared.key}:{secrets.token_hex(6)}",
-                                                  prepared.call)
-            return output
-        cached = await ctx.render.cached(prepared)
-        if cached is not None:
-            return cached
-        output, started = await ctx.render.produce(prepared)
-        if started:
-            await ctx.render.store(prepared, output, None)
-        return output
+        return await ctx.render.obtain(prepared, None, store=ctx.settings.store_transforms)
     except Busy:
         raise busy(ctx, "Server busy: too many transforms queued, retry shortly") from None
     except Timeout:

@@ -22,8 +22,9 @@ from ..context import AppContext, get_ctx
 from ..errors import ApiError, api_error
 from ..openapi import operation
 from ..rendering.cache import Output
+from ..rendering.pool import Busy, Timeout
 from ..rendering.service import Prepared
-from ..routes.common import etag_matches, produce
+from ..routes.common import busy, etag_matches
 from ..storage import ImageRecord
 from .present import parse_variant, variant_error
 
@@ -84,11 +85,13 @@ async def deliver(request: Request, ctx: AppContext, prepared: Prepared, account
     headers = {"ETag": prepared.etag, "Cache-Control": cache_control}
     if etag_matches(request, prepared.etag):
         return Response(status_code=304, headers=headers)
-    output = await ctx.render.cached(prepared)
-    if output is None:
-        output, started = await produce(ctx, prepared)
-        if started:
-            await ctx.render.store(prepared, output, account_id)
+    try:
+        output = await ctx.render.obtain(prepared, account_id,
+                                         store=ctx.settings.store_transforms)
+    except Busy:
+        raise busy(ctx, "Server busy: too many images queued, retry shortly") from None
+    except Timeout:
+        raise busy(ctx, "Image processing timed out") from None
     return Response(output.data, media_type=output.media_type, headers=headers)
 
 

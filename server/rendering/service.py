@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -178,6 +179,25 @@ class RenderService:
         output, started = await self.pool.run(prepared.key, prepared.call)
         self.cache.put(prepared.key, output)
         return output, started
+
+    async def obtain(self, prepared: Prepared, account_id: int | None, *,
+                     store: bool = True) -> Output:
+        """The output of `prepared`: from a cache, else produced (and stored when `store`).
+
+        With `store=False` every call does the full work, joining no other call: what a
+        benchmark of the uncached path needs.
+        """
+        if not store:
+            output, _ = await self.pool.run(f"{prepared.key}:{secrets.token_hex(6)}",
+                                            prepared.call)
+            return output
+        cached = await self.cached(prepared)
+        if cached is not None:
+            return cached
+        output, started = await self.produce(prepared)
+        if started:
+            await self.store(prepared, output, account_id)
+        return output
 
     async def store(self, prepared: Prepared, output: Output, account_id: int | None) -> None:
         record = ResultRecord(
