@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
+import pyvips
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -60,6 +61,7 @@ ROUTES = [
 
 
 def build_renderer(settings: Settings) -> pinrender.Renderer:
+    pyvips.concurrency_set(settings.vips_threads)
     fetch_limits = pinrender.Limits(fetch_timeout=settings.fetch_timeout,
                                     max_source_bytes=settings.max_source_bytes)
     # Stored originals may be as large as the largest upload any plan allows; fetched URLs
