@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from transform import imagegen as g
 
@@ -49,13 +47,12 @@ def test_probe_alpha_frames_and_orientation() -> None:
     assert (info.oriented_width, info.oriented_height) == (300, 200)
 
 
+@pytest.mark.timeout(5)  # from the header: decoding either file would not finish in time
 def test_limits_are_checked_from_the_header_quickly() -> None:
-    started = time.perf_counter()
     with pytest.raises(LimitError, match="50000x50000"):
         probe(g.png_header_lie(), DEFAULT_LIMITS)
     with pytest.raises(LimitError, match="frames"):
         probe(g.many_frame_gif(3000), DEFAULT_LIMITS)
-    assert time.perf_counter() - started < 2
     small = Limits(max_source_bytes=1000, max_svg_bytes=100, max_source_side=250,
                    max_frames=10, max_animation_pixels=120 * 80 * 3)
     with pytest.raises(LimitError, match="bytes"):

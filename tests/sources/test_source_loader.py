@@ -126,6 +126,7 @@ def test_bytes_are_capped_while_streaming() -> None:
         ld.load(url("http://img.example/big"))
 
 
+@pytest.mark.timeout(2)  # the body would take 2.5 s to arrive: the 0.3 s cap must cut it
 def test_total_time_is_capped() -> None:
     def slow():
         for _ in range(50):
@@ -133,10 +134,8 @@ def test_total_time_is_capped() -> None:
             yield b"x"
 
     ld, _ = loader(lambda r: httpx.Response(200, content=slow()), fetch_timeout=0.3)
-    started = time.perf_counter()
     with pytest.raises(FetchError, match="timed out"):
         ld.load(url("http://img.example/slow"))
-    assert time.perf_counter() - started < 1.5
 
 
 def test_transport_errors_become_fetch_errors() -> None:

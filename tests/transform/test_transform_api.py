@@ -4,7 +4,6 @@ animation, every input format, refusals — each checked by decoding the result.
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 import pyvips
@@ -225,12 +224,11 @@ def test_resize_quality_matches_a_lanczos_reference() -> None:
     (lambda: g.svg(extra='<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'),
      DecodeError),
 ])
+@pytest.mark.timeout(5)  # refused from the header: a real decode would run far longer
 def test_refusals_are_source_errors_and_quick(make, error) -> None:
     data = make()
-    started = time.perf_counter()
     with pytest.raises(error):
         transform(data, size="s", format="webp")
-    assert time.perf_counter() - started < 5
 
 
 def test_lying_extension_is_decoded_by_content(tmp_path) -> None:
@@ -259,11 +257,10 @@ def test_result_cache_returns_the_same_bytes_without_rerunning() -> None:
     assert transform(data, size="s", format="webp", cache=cache) == first
 
 
+@pytest.mark.timeout(5)  # decoding 80 megapixels of a header lie would not finish in time
 def test_probe_does_not_decode_pixels() -> None:
-    started = time.perf_counter()
     info = probe(g.png_header_lie(20_000, 4_000))
     assert (info.width, info.height) == (20_000, 4_000)
-    assert time.perf_counter() - started < 1
 
 
 def test_pyvips_and_pillow_agree_on_output_size() -> None:
