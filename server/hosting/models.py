@@ -4,14 +4,29 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from . import fields
 
 EMAIL = re.compile(r"^[^@\s,;<>]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+
+
+# One definition of each seed-001 field rule, shared by upload, import, patch and batch.
+Tags = Annotated[tuple[str, ...], BeforeValidator(fields.parse_tags)]
+Namespace = Annotated[str, AfterValidator(fields.check_namespace)]
+Date = Annotated[str | None, BeforeValidator(
+    lambda value: None if value is None or value == "" else fields.parse_date(value))]
 
 
 class Strict(BaseModel):
@@ -50,33 +65,21 @@ class MediaFields(Strict):
     """The optional fields of upload and import (upload sends them as form strings)."""
 
     name: str | None = Field(default=None, max_length=255)
-    tags: tuple[str, ...] = Field(default=(), description="comma-separated, max 10, each max 50 chars")
-    namespace: str | None = Field(default=None, description="2-64 chars, lowercase and hyphens")
+    tags: Tags = Field(default=(), description="comma-separated, max 10, each max 50 chars")
+    namespace: Namespace | None = Field(default=None,
+                                        description="2-64 chars, lowercase and hyphens")
     public: bool = True
     external_id: str | None = Field(default=None, min_length=1, max_length=255)
-    date: str | None = Field(default=None, description="ISO 8601 or Unix timestamp")
+    date: Date = Field(default=None, description="ISO 8601 or Unix timestamp")
     ttl: int | None = Field(default=None, description="seconds until expiry (min 3600), authenticated only")
     metadata: dict[str, Any] = Field(default_factory=dict)
 
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _tags(cls, value: Any) -> tuple[str, ...]:
-        return fields.parse_tags(value)
-
-    @field_validator("namespace")
-    @classmethod
-    def _namespace(cls, value: str | None) -> str | None:
-        return None if value is None else fields.check_namespace(value)
 
     @field_validator("public", mode="before")
     @classmethod
     def _public(cls, value: Any) -> bool:
         return fields.parse_bool(value)
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> str | None:
-        return None if value is None or value == "" else fields.parse_date(value)
 
     @field_validator("metadata", mode="before")
     @classmethod
@@ -91,27 +94,14 @@ class ImportRequest(MediaFields):
 
 class MediaPatch(Strict):
     name: str | None = Field(default=None, min_length=1, max_length=255)
-    tags: tuple[str, ...] | None = None
-    namespace: str | None = None
+    tags: Tags | None = None
+    namespace: Namespace | None = None
     public: bool | None = None
-    date: str | None = None
+    date: Date = None
     external_id: str | None = Field(default=None, max_length=255)
     metadata: dict[str, Any] | None = Field(default=None, description="keys set to null are removed")
 
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _tags(cls, value: Any) -> tuple[str, ...] | None:
-        return None if value is None else fields.parse_tags(value)
 
-    @field_validator("namespace")
-    @classmethod
-    def _namespace(cls, value: str | None) -> str | None:
-        return None if value is None else fields.check_namespace(value)
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> str | None:
-        return None if value is None or value == "" else fields.parse_date(value)
 
     @field_validator("metadata", mode="before")
     @classmethod
@@ -120,20 +110,11 @@ class MediaPatch(Strict):
 
 
 class BatchChanges(Strict):
-    tags: tuple[str, ...] | None = None
+    tags: Tags | None = None
     tag_mode: Literal["replace", "add", "remove"] = "replace"
-    namespace: str | None = None
+    namespace: Namespace | None = None
     public: bool | None = None
 
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _tags(cls, value: Any) -> tuple[str, ...] | None:
-        return None if value is None else fields.parse_tags(value)
-
-    @field_validator("namespace")
-    @classmethod
-    def _namespace(cls, value: str | None) -> str | None:
-        return None if value is None else fields.check_namespace(value)
 
 
 class BatchUpdate(Strict):
