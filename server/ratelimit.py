@@ -15,6 +15,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .storage import MetaStore
 
@@ -28,6 +29,10 @@ class Decision:
     remaining: int
     reset_at: float  # unix time when the next slot frees (now + window when nothing is used)
     checked_at: float | None = None  # the limiter's clock at the hit: Retry-After counts from it
+
+    def retry_after(self, now: float) -> int:
+        """Whole seconds until a slot frees, at least 1."""
+        return max(1, math.ceil(self.reset_at - now))
 
     def headers(self, now: float | None = None) -> dict[str, str]:
         """`X-RateLimit-*`; Reset is a unix time in seconds (as GitHub and seed 001 use it)."""
@@ -64,3 +69,15 @@ def hit(meta: MetaStore, bucket: str, limit: int, window_seconds: float,
         now: float | None = None) -> Decision:
     """One hit on `bucket` with the wall clock (or `now`)."""
     return RateLimiter(meta).hit(bucket, limit, window_seconds, now)
+
+
+HOUR = 3600.0
+
+
+def limiter_for(app: Any) -> RateLimiter:
+    """The app's limiter, kept on `app.state` so tests can swap in one with their own clock."""
+    found: RateLimiter | None = getattr(app.state, "ratelimiter", None)
+    if found is None:
+        found = RateLimiter(app.state.ctx.meta)
+        app.state.ratelimiter = found
+    return found

@@ -3,15 +3,16 @@ allows, and spending uploads and storage exactly under concurrency (the usage le
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from .. import ratelimit
 from ..auth import Principal
 from ..context import AppContext
 from ..errors import ApiError
 from ..settings import Plan
 from ..usage import month, month_reset
-from . import limiter
 from .problems import problem, wait
 from .state import Hosting
 
@@ -73,14 +74,14 @@ def next_plan(ctx: AppContext, current: str) -> str:
 def anonymous_limits(ctx: AppContext, ip: str, now: float) -> dict[str, str]:
     """Count one anonymous upload against the IP's hourly and daily allowance (seed 001)."""
     s = ctx.settings
-    hourly = limiter.hit(ctx.meta, f"v1:anon:hour:{ip}", s.anonymous_hourly_uploads, 3600, now)
+    hourly = ratelimit.hit(ctx.meta, f"v1:anon:hour:{ip}", s.anonymous_hourly_uploads, 3600, now)
     headers = {"X-RateLimit-Limit": str(hourly.limit),
                "X-RateLimit-Remaining": str(hourly.remaining),
-               "X-RateLimit-Reset": str(hourly.reset_at)}
+               "X-RateLimit-Reset": str(math.ceil(hourly.reset_at))}
     if not hourly.allowed:
         raise wait("Anonymous upload limit reached for this hour; sign up for a key (POST /v1/keys)",
                    hourly.retry_after(now), headers)
-    daily = limiter.hit(ctx.meta, f"v1:anon:day:{ip}", s.anonymous_daily_uploads, DAY, now)
+    daily = ratelimit.hit(ctx.meta, f"v1:anon:day:{ip}", s.anonymous_daily_uploads, DAY, now)
     headers.update({"X-RateLimit-Limit-Daily": str(daily.limit),
                     "X-RateLimit-Remaining-Daily": str(daily.remaining)})
     if not daily.allowed:

@@ -20,8 +20,21 @@ from .records import (
 from .sqlite import SqliteMetaStore
 
 __all__ = [
-    "Account", "ApiKey", "ImagePage", "ImageRecord", "RateHit", "BlobStore", "FileBlobStore", "MemoryBlobStore", "MetaStore", "Page",
-    "ResultRecord", "SqliteMetaStore", "TemplateRecord", "open_blob_store", "open_meta_store",
+    "Account",
+    "ApiKey",
+    "BlobStore",
+    "FileBlobStore",
+    "ImagePage",
+    "ImageRecord",
+    "MemoryBlobStore",
+    "MetaStore",
+    "Page",
+    "RateHit",
+    "ResultRecord",
+    "SqliteMetaStore",
+    "TemplateRecord",
+    "open_blob_store",
+    "open_meta_store",
 ]
 
 
