@@ -75,3 +75,50 @@ async def test_interrupted_upload_leaves_nothing(v1: Api, fraction: float) -> No
     assert v1.ctx.meta.images.due_for_removal(now=1e12) == []
     assert v1.ctx.meta.images.get(1, include_deleted=True) is None
     assert (await upload(v1)).status_code == 201  # the server is fine afterwards
+
+
+def test_upload_cut_off_on_a_real_socket_leaves_nothing(tmp_path: Any) -> None:
+    """The same through uvicorn: the client closes its TCP connection half way through."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from server.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    app = create_app(Settings(data_dir=tmp_path, load_examples=False))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.time() + 10
+        while not server.started and time.time() < deadline:
+            time.sleep(0.05)
+        body = _multipart("XyZ") + b"\0" * 200_000  # long enough to be mid-stream when cut
+        head = (f"POST /v1/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
+                "Content-Type: multipart/form-data; boundary=XyZ\r\n\r\n").encode()
+        ctx = app.state.ctx
+
+        def files() -> list[Any]:
+            return [p for p in ctx.blobs.root.rglob("*") if p.is_file()]
+
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(head + body[: len(body) // 2])
+            for _ in range(100):  # the upload is being streamed to a temporary file
+                if files():
+                    break
+                time.sleep(0.05)
+            assert files(), "the server never started writing the upload"
+        for _ in range(100):  # the client is gone: the partial file must go too
+            if not files():
+                break
+            time.sleep(0.05)
+        assert files() == []
+        assert ctx.meta.images.get(1, include_deleted=True) is None
+    finally:
+        server.should_exit = True
+        thread.join(10)
