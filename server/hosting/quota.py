@@ -12,13 +12,11 @@ from ..auth import Principal
 from ..context import AppContext
 from ..errors import ApiError
 from ..settings import Plan
-from ..usage import month, month_reset
+from ..usage import FOREVER, STORAGE, month, month_reset
 from .problems import problem, wait
 from .state import Hosting
 
 UPLOADS = "v1_uploads"  # per calendar month (UTC)
-STORAGE = "v1_storage"  # bytes of live originals, never reset
-FOREVER = "all"
 DAY = 86_400
 
 

@@ -13,6 +13,7 @@ from ..context import AppContext
 from ..errors import ApiError, ok
 from ..openapi import operation
 from ..storage import ImageRecord
+from ..usage import unstored
 from .access import images_endpoint
 from .files import blob_keys
 from .ingest import probe_image, source_bytes, store_image
@@ -104,4 +105,5 @@ async def delete_image(request: Request, ctx: AppContext, who: Principal) -> Res
     for key in blob_keys(ctx, image):
         await anyio.to_thread.run_sync(ctx.blobs.delete, key)
     ctx.meta.images.purge(image.id)
+    unstored(ctx.meta, image.account_id, image.size)
     return ok(DeletedOut(id=image.id, unique_id=image.unique_id, deleted=True).model_dump())

@@ -21,6 +21,7 @@ from pinrender.codecs import ProbeInfo, probe
 from ..context import AppContext
 from ..errors import ApiError
 from ..storage import Account, ImageRecord
+from ..usage import stored
 from .schemas import ImageCreate
 
 FETCH_TIMEOUT = 30.0  # seed 000: image_url is fetched with a 30 s timeout
@@ -116,4 +117,5 @@ async def store_image(ctx: AppContext, account: Account, body: ImageCreate, data
     if created is None:
         await anyio.to_thread.run_sync(ctx.blobs.delete, blob_key)
         raise ApiError(403, "Image limit reached")
+    stored(ctx.meta, account.id, created.size)
     return created
