@@ -130,8 +130,8 @@ def main() -> None:
 
     print(f"OG card 1200x630, {args.renders} renders per row, font {family} "
           f"({regular.name}, {bold.name})\n")
-    header = (f"| format | pinrender cold p50 / p90 ms | pinrender warm p50 / p90 ms | "
-              f"satori+resvg p50 / p90 ms | cold ratio | warm ratio | bytes pinrender / peer |")
+    header = ("| format | pinrender cold p50 / p90 ms | pinrender warm p50 / p90 ms | "
+              "satori+resvg p50 / p90 ms | cold ratio | warm ratio | bytes pinrender / peer |")
     print(header)
     print("|" + "---|" * 7)
     for fmt in FORMATS:

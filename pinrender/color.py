@@ -27,5 +27,6 @@ def parse_color(value: str) -> RGBA:
     try:
         rgb = ImageColor.getrgb(text)
     except ValueError:
-        raise ValueError(f"{value!r} is not a colour (use #rrggbb, rgb(), rgba() or a CSS name)")
+        raise ValueError(f"{value!r} is not a colour (use #rrggbb, rgb(), rgba() or a CSS name)"
+                         ) from None
     return (rgb[0], rgb[1], rgb[2], rgb[3] if len(rgb) == 4 else 255)

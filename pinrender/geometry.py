@@ -65,7 +65,7 @@ def parse_position(text: str) -> Position:
         return Position(_offset(t), CENTER)
     a, b = tokens
     # Keywords may come in either order ("top left" == "left top"), as in CSS.
-    if a in _Y_WORDS and a not in _X_WORDS or b in _X_WORDS and b not in _Y_WORDS:
+    if (a in _Y_WORDS and a not in _X_WORDS) or (b in _X_WORDS and b not in _Y_WORDS):
         a, b = b, a
     x = Offset(_X_WORDS[a]) if a in _X_WORDS else _offset(a)
     if a in _Y_WORDS and a not in _X_WORDS:

@@ -146,7 +146,7 @@ class TextLayer(LayerBase):
             else:
                 raise ValueError("use 100-900, 'normal' or 'bold'")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError("use 100-900, 'normal' or 'bold'")  # noqa: TRY004 (pydantic wants ValueError)
+            raise ValueError("use 100-900, 'normal' or 'bold'")
         if not (1 <= value <= 1000) or (isinstance(value, float) and not math.isfinite(value)):
             raise ValueError("must be between 1 and 1000")
         return int(value)

@@ -38,7 +38,7 @@ def radii(value: float | list[float]) -> Radii:
     return (value, value, value, value)
 
 
-def plan_fitted_image(url: str, width: int, height: int, mode: str, position: str, *,
+def plan_fitted_image(url: str | bytes, width: int, height: int, mode: str, position: str, *,
                       allow_local: bool, path: str) -> Node:
     """Source -> decode (shrink-on-load for the box) -> orient -> sRGB -> fit into the box."""
     try:

@@ -155,7 +155,7 @@ def _opaque(image: Image.Image) -> Image.Image:
 def _normalised(image: Image.Image) -> Image.Image:
     if image.mode in ("RGB", "RGBA", "L", "LA"):
         return image
-    if image.mode == "P" and "transparency" in image.info or image.mode in ("PA", "RGBa"):
+    if (image.mode == "P" and "transparency" in image.info) or image.mode in ("PA", "RGBa"):
         return image.convert("RGBA")
     return image.convert("RGB")
 

@@ -22,7 +22,7 @@ def open_bmp(data: bytes) -> Image.Image:
             return Image.open(io.BytesIO(data), formats=["BMP"])
     except Image.DecompressionBombError as exc:
         raise LimitError(str(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, struct.error...
+    except Exception as exc:
         raise DecodeError(f"cannot read the BMP header: {exc}") from None
 
 
@@ -34,7 +34,7 @@ def decode_bmp(data: bytes) -> pyvips.Image:
             return from_pillow(im)
     except (DecodeError, LimitError):
         raise
-    except Exception as exc:  # noqa: BLE001 - as above, plus errors from the decoder
+    except Exception as exc:
         raise DecodeError(f"cannot decode the BMP: {exc}") from None
 
 
@@ -45,7 +45,7 @@ def decode_heic(data: bytes) -> pyvips.Image:
         heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
         im = heif.to_pillow()
         icc = heif.info.get("icc_profile")
-    except Exception as exc:  # noqa: BLE001 - libheif reports every failure this way
+    except Exception as exc:
         raise DecodeError(f"cannot decode the HEIC: {exc}") from None
     image = from_pillow(im)
     if icc:

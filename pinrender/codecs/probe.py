@@ -107,7 +107,7 @@ def _probe_pillow(data: bytes, fmt: str) -> ProbeInfo:
 
         try:
             heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
-        except Exception as exc:  # noqa: BLE001 - libheif reports every failure this way
+        except Exception as exc:
             raise DecodeError(f"cannot read the HEIC header: {exc}") from None
         width, height = heif.size
         # libheif applies the container's rotation itself, so EXIF orientation is not re-applied.

@@ -19,9 +19,35 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
 
-_ELEMENTS = frozenset(["svg", "g", "defs", "symbol", "use", "title", "desc", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "textPath", "linearGradient", "radialGradient", "stop", "clipPath", "mask", "pattern", "marker", "style", "switch", "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode", "feMorphology", "feOffset", "feDropShadow"])
+_ELEMENTS = frozenset([
+    "svg", "g", "defs", "symbol", "use", "title", "desc", "path", "rect", "circle", "ellipse",
+    "line", "polyline", "polygon", "text", "tspan", "textPath", "linearGradient",
+    "radialGradient", "stop", "clipPath", "mask", "pattern", "marker", "style", "switch",
+    "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feFlood",
+    "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode",
+    "feMorphology", "feOffset", "feDropShadow",
+])
 
-_ATTRIBUTES = frozenset(["id", "class", "style", "transform", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "fr", "width", "height", "d", "points", "viewBox", "preserveAspectRatio", "version", "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "opacity", "color", "display", "visibility", "overflow", "clip-path", "clip-rule", "mask", "filter", "stop-color", "stop-opacity", "offset", "gradientUnits", "gradientTransform", "spreadMethod", "patternUnits", "patternContentUnits", "patternTransform", "clipPathUnits", "maskUnits", "maskContentUnits", "filterUnits", "primitiveUnits", "markerWidth", "markerHeight", "markerUnits", "refX", "refY", "orient", "marker-start", "marker-mid", "marker-end", "font-family", "font-size", "font-weight", "font-style", "font-variant", "text-anchor", "dominant-baseline", "alignment-baseline", "baseline-shift", "letter-spacing", "word-spacing", "text-decoration", "dx", "dy", "rotate", "textLength", "lengthAdjust", "startOffset", "in", "in2", "result", "stdDeviation", "mode", "operator", "k1", "k2", "k3", "k4", "type", "values", "tableValues", "slope", "intercept", "amplitude", "exponent", "flood-color", "flood-opacity", "radius", "href", "xml:space", "paint-order", "vector-effect", "shape-rendering", "text-rendering", "image-rendering", "color-interpolation", "color-interpolation-filters", "mix-blend-mode", "isolation"])
+_ATTRIBUTES = frozenset([
+    "id", "class", "style", "transform", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r",
+    "rx", "ry", "fx", "fy", "fr", "width", "height", "d", "points", "viewBox",
+    "preserveAspectRatio", "version", "fill", "fill-opacity", "fill-rule", "stroke",
+    "stroke-width", "stroke-opacity", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
+    "stroke-dasharray", "stroke-dashoffset", "opacity", "color", "display", "visibility",
+    "overflow", "clip-path", "clip-rule", "mask", "filter", "stop-color", "stop-opacity",
+    "offset", "gradientUnits", "gradientTransform", "spreadMethod", "patternUnits",
+    "patternContentUnits", "patternTransform", "clipPathUnits", "maskUnits", "maskContentUnits",
+    "filterUnits", "primitiveUnits", "markerWidth", "markerHeight", "markerUnits", "refX",
+    "refY", "orient", "marker-start", "marker-mid", "marker-end", "font-family", "font-size",
+    "font-weight", "font-style", "font-variant", "text-anchor", "dominant-baseline",
+    "alignment-baseline", "baseline-shift", "letter-spacing", "word-spacing", "text-decoration",
+    "dx", "dy", "rotate", "textLength", "lengthAdjust", "startOffset", "in", "in2", "result",
+    "stdDeviation", "mode", "operator", "k1", "k2", "k3", "k4", "type", "values", "tableValues",
+    "slope", "intercept", "amplitude", "exponent", "flood-color", "flood-opacity", "radius",
+    "href", "xml:space", "paint-order", "vector-effect", "shape-rendering", "text-rendering",
+    "image-rendering", "color-interpolation", "color-interpolation-filters", "mix-blend-mode",
+    "isolation",
+])
 
 # A `url(...)` or `@import` that does not point inside this document.
 _EXTERNAL_CSS = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)

@@ -25,11 +25,11 @@ def parse_tags(value: Any) -> tuple[str, ...]:
         return ()
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
-        raise ValueError("must be a comma-separated string or a list of strings")  # noqa: TRY004 (pydantic reports ValueError)
+        raise ValueError("must be a comma-separated string or a list of strings")
     tags: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise ValueError("each tag must be a string")  # noqa: TRY004
+            raise ValueError("each tag must be a string")
         tag = item.strip()
         if not tag:
             continue
@@ -62,7 +62,7 @@ def parse_bool(value: Any) -> bool:
 def parse_date(value: Any) -> str:
     """ISO 8601 or a Unix timestamp, normalised to ISO 8601 UTC so it sorts as text."""
     if isinstance(value, bool):
-        raise ValueError("must be an ISO 8601 date or a Unix timestamp")  # noqa: TRY004
+        raise ValueError("must be an ISO 8601 date or a Unix timestamp")
     if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\d{1,12}(\.\d+)?", value.strip())):
         try:
             when = datetime.fromtimestamp(float(value), UTC)
@@ -88,7 +88,7 @@ def parse_metadata(value: Any, *, allow_null: bool = False) -> dict[str, Any]:
         except ValueError:
             raise ValueError("must be a JSON object") from None
     if not isinstance(value, dict):
-        raise ValueError("must be a JSON object")  # noqa: TRY004
+        raise ValueError("must be a JSON object")
     check_metadata(value, allow_null=allow_null)
     return value
 

@@ -119,6 +119,7 @@ async def _commit(ctx: AppContext, base: str, who: Caller, staged: Path, fields:
         await anyio.to_thread.run_sync(ctx.blobs.put_file, blob_key, staged)
         stored = True
         created = ctx.meta.images.create(record)
+        assert created is not None  # no cap was asked for, so the insert always happens
         if retention_at is not None and expires == retention_at and who.principal is not None:
             ctx.meta.hosting.mark_retention(created.id)
     except BaseException as exc:

@@ -5,10 +5,9 @@ Regenerate after an intended visual change with:  PINRENDER_UPDATE_GOLDENS=1 pyt
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
-
-import io
 
 import pytest
 from PIL import Image

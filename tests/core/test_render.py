@@ -169,7 +169,7 @@ def test_layout_reports_lines_in_canvas_coordinates(renderer: Renderer) -> None:
     assert all(line.x >= 40 and line.x + line.width <= 240 + 0.5 for line in block.lines)
     assert block.lines[0].y >= 30
     assert " ".join(line.text.strip() for line in block.lines).split() == \
-        "one two three four five six seven eight nine ten".split()
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
 def test_module_level_api() -> None:

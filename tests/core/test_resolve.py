@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pinrender import Limits, TemplateError, parse_template, resolve
+from pinrender import DEFAULT_LIMITS, Limits, TemplateError, parse_template, resolve
 
 TEMPLATE: dict[str, Any] = {
     "canvas": {"width": 1200, "height": 630, "background": "#fff"},
@@ -25,7 +25,7 @@ TEMPLATE: dict[str, Any] = {
 
 
 def error_path(layers: Any = None, variables: Any = None, template: Any = TEMPLATE,
-               limits: Limits = Limits()) -> str:
+               limits: Limits = DEFAULT_LIMITS) -> str:
     with pytest.raises(TemplateError) as info:
         resolve(template, layers, variables=variables, limits=limits)
     return info.value.path

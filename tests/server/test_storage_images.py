@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def test_external_ids_are_unique_per_account_among_live_images(meta: MetaStore) 
     account = meta.accounts.create("a@example.com")
     first = new_image(meta, account.id, external_id="sku-1")
     assert meta.images.by_external_id(account.id, "sku-1") == first
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.IntegrityError):
         new_image(meta, account.id, external_id="sku-1")
     meta.images.soft_delete(first.id, now=NOW)
     assert new_image(meta, account.id, external_id="sku-1").external_id == "sku-1"

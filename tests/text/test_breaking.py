@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pinrender.text import layout_text
+from pinrender.text import TextLayout, layout_text
 from pinrender.text.registry import FontRegistry
 
 from .helpers import make_layer
@@ -87,9 +87,11 @@ def test_balance_evens_lines(fonts: FontRegistry) -> None:
     greedy = layout_text(make_layer(text=text, fontSize=40, width=700), fonts)
     balanced = layout_text(make_layer(text=text, fontSize=40, width=700, textWrap="balance"), fonts)
     assert len(balanced.lines) == len(greedy.lines) >= 2
-    spread = lambda layout: max(l.width for l in layout.lines) - min(l.width for l in layout.lines)
+    def spread(layout: TextLayout) -> float:
+        return max(line.width for line in layout.lines) - min(line.width for line in layout.lines)
+
     assert spread(balanced) < spread(greedy)
-    assert max(l.width for l in balanced.lines) <= max(l.width for l in greedy.lines)
+    assert max(line.width for line in balanced.lines) <= max(line.width for line in greedy.lines)
 
 
 def test_cjk_breaks_between_ideographs(system_fonts: FontRegistry) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.server.conftest import auth
+
 from .conftest import Images, b64, png_bytes
 
 pytestmark = pytest.mark.anyio
