@@ -68,8 +68,11 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
     models: set[type[BaseModel]] = {ErrorOut}
     for _, _, op in ops:
         models.update(m for m in (op.body, op.response) if m is not None)
-    _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    # Two families may name a model alike (UsageOut): pydantic then gives each its own
+    # component name, so references come from its mapping, never from `__name__`.
+    schemas, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     components: dict[str, Any] = dict(defs.get("$defs", {}))
+    ref_of = {model: schema for (model, _), schema in schemas.items()}
 
     paths: dict[str, dict[str, Any]] = {}
     for route, method, op in ops:
@@ -85,22 +88,21 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
             item["parameters"] = params
         if op.body is not None:
             item["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}}}
+                "application/json": {"schema": ref_of[op.body]}}}
         content: dict[str, Any]
         if op.media:
             content = {m: {"schema": {"type": "string", "format": "binary"}} for m in op.media}
         elif op.response is not None and op.enveloped:
-            data = {"$ref": REF.format(model=op.response.__name__)}
+            data = ref_of[op.response]
             content = {"application/json": {"schema": {
                 "type": "object", "required": ["success", "data"],
                 "properties": {"success": {"const": True}, "data": data}}}}
         elif op.response is not None:
-            ref = {"$ref": REF.format(model=op.response.__name__)}
-            content = {"application/json": {"schema": ref}}
+            content = {"application/json": {"schema": ref_of[op.response]}}
         else:
             content = {"application/json": {"schema": Envelope.model_json_schema()}}
         item["responses"][str(op.status)] = {"description": "Success", "content": content}
-        error = {"application/json": {"schema": {"$ref": REF.format(model="ErrorOut")}}}
+        error = {"application/json": {"schema": ref_of[ErrorOut]}}
         for code in sorted({400, *op.errors} | ({401} if op.auth else set())):
             item["responses"][str(code)] = {"description": _REASONS.get(code, "Error"),
                                             "content": error}

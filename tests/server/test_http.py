@@ -141,3 +141,16 @@ async def test_template_ids_in_generate_and_crud_accept_any_uuid_case(api: Api) 
     t = await api.create(key)
     r = await api.client.get(f"/api/templates/{t['id'].upper()}", headers=auth(key))
     assert r.status_code == 200
+
+
+async def test_every_openapi_reference_resolves(api: Api) -> None:
+    import json
+    import re
+
+    doc = (await api.client.get("/openapi.json")).json()
+    components = doc["components"]["schemas"]
+    refs = set(re.findall(r"#/components/schemas/([A-Za-z0-9_]+)", json.dumps(doc)))
+    assert refs and refs <= set(components), refs - set(components)
+    # every family is documented
+    for path in ("/api/render", "/api/images", "/v1/upload", "/src/{team_hash}/{name}"):
+        assert any(p.startswith(path.split("{")[0]) for p in doc["paths"]), path
