@@ -110,6 +110,10 @@ class ResultCache:
         with self._lock:
             self._cache[key] = value
 
+    def discard(self, key: str) -> None:
+        with self._lock:
+            self._cache.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()

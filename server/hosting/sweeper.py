@@ -1,5 +1,6 @@
-"""Removes deleted and expired media: blob first, then the row, so a row never names a missing
-blob that something could still serve. Started in the app's lifespan."""
+"""Removes deleted and expired media: the original and everything derived from it first, then the
+row, so a row never names a missing blob that something could still serve. Started in the app's
+lifespan."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import anyio
 import anyio.to_thread
 
 from ..context import AppContext
+from ..rendering.service import image_origin
 from . import quota
 
 log = logging.getLogger("pinrender.server.sweeper")
@@ -25,6 +27,7 @@ def sweep(ctx: AppContext, now: float | None = None, batch: int = 100) -> int:
         due = ctx.meta.images.due_for_removal(now=now, limit=batch)
         for image in due:
             ctx.blobs.delete(image.blob_key)
+            ctx.render.forget_derived(image_origin(image))
             if ctx.meta.images.purge(image.id) and image.deleted_at is None:
                 # Expired (not deleted): its bytes were still counted as stored until now.
                 quota.release(ctx, image.account_id, image.size, now, upload=False)

@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import pinrender
-from pinrender.geometry import VARIANT_WIDTHS
 from pinrender.graph import digest
 from pinrender.hotspots import plan_hotspot_overlay
 from pinrender.sources import SourceRef
@@ -23,7 +22,7 @@ from ..errors import ApiError, api_error
 from ..openapi import operation
 from ..rendering.cache import Output
 from ..rendering.pool import Busy, Timeout
-from ..rendering.service import Prepared
+from ..rendering.service import Prepared, image_origin
 from ..routes.common import busy, etag_matches
 from ..storage import ImageRecord
 from .present import parse_variant, variant_error
@@ -65,19 +64,8 @@ def prepare_card(ctx: AppContext, image: ImageRecord) -> Prepared:
         value, _ = renderer.execute(graph)
         return Output(bytes(value), "image/png", "png", {"render": time.perf_counter() - started})
 
-    return Prepared(key=digest("hotspot-card", root.key), template_id=f"image:{image.id}",
+    return Prepared(key=digest("hotspot-card", root.key), template_id=image_origin(image),
                     format="png", call=call)
-
-
-def blob_keys(ctx: AppContext, image: ImageRecord) -> list[str]:
-    """Every stored file of an image: the original, its variants and its share card."""
-    keys = [image.blob_key]
-    keys += [prepare_variant(ctx, image, w).blob_key for w in VARIANT_WIDTHS]
-    try:
-        keys.append(prepare_card(ctx, image).blob_key)
-    except ApiError:
-        pass
-    return keys
 
 
 async def deliver(request: Request, ctx: AppContext, prepared: Prepared, account_id: int | None,
@@ -120,4 +108,4 @@ async def card(request: Request) -> Response:
                          "public, max-age=300")
 
 
-__all__ = ["blob_keys", "card", "live_image", "variant"]
+__all__ = ["card", "live_image", "variant"]

@@ -12,10 +12,10 @@ from ..auth import Principal
 from ..context import AppContext
 from ..errors import ApiError, ok
 from ..openapi import operation
+from ..rendering.service import image_origin
 from ..storage import ImageRecord
 from ..usage import unstored
 from .access import images_endpoint
-from .files import blob_keys
 from .ingest import probe_image, source_bytes, store_image
 from .listing import list_page, lookup, owned
 from .present import image_out
@@ -102,8 +102,8 @@ async def delete_image(request: Request, ctx: AppContext, who: Principal) -> Res
     # Hidden first, then the files, then the row: a crash midway leaves a soft-deleted row that
     # the sweeper (due_for_removal) finishes, never a visible row without its files.
     ctx.meta.images.soft_delete(image.id, now=time.time())
-    for key in blob_keys(ctx, image):
-        await anyio.to_thread.run_sync(ctx.blobs.delete, key)
+    await anyio.to_thread.run_sync(ctx.blobs.delete, image.blob_key)
+    await anyio.to_thread.run_sync(ctx.render.forget_derived, image_origin(image))
     ctx.meta.images.purge(image.id)
     unstored(ctx.meta, image.account_id, image.size)
     return ok(DeletedOut(id=image.id, unique_id=image.unique_id, deleted=True).model_dump())

@@ -37,6 +37,11 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
+def image_origin(image: ImageRecord) -> str:
+    """What the results derived from a stored image are filed under."""
+    return f"image:{image.id}"
+
+
 def result_blob_key(key: str, fmt: str) -> str:
     return f"renders/{key[:2]}/{key}.{EXTENSIONS[fmt]}"
 
@@ -151,7 +156,7 @@ class RenderService:
 
         key = digest("image-variant", renderer.transform_key(
             key_ref, size=size, width=width, format=fmt, quality=quality))
-        return Prepared(key=key, template_id=f"image:{image.id}", format=fmt, call=call)
+        return Prepared(key=key, template_id=image_origin(image), format=fmt, call=call)
 
     async def cached(self, prepared: Prepared) -> Output | None:
         hit = self.cache.get(prepared.key)
@@ -198,6 +203,17 @@ class RenderService:
         if started:
             await self.store(prepared, output, account_id)
         return output
+
+    def forget_derived(self, origin: str) -> int:
+        """Delete every stored result made from `origin` (blob first, then its row) and drop it
+        from memory; returns how many. For a deleted or expired image: its variants, transforms
+        and cards of every past version."""
+        records = self.meta.results.derived_from(origin)
+        for record in records:
+            self.blobs.delete(record.blob_key)
+            self.meta.results.delete(record.key)
+            self.cache.discard(record.key)
+        return len(records)
 
     async def store(self, prepared: Prepared, output: Output, account_id: int | None) -> None:
         record = ResultRecord(

@@ -82,6 +82,13 @@ class ResultRepo(Protocol):
 
     def get(self, key: str) -> ResultRecord | None: ...
 
+    def derived_from(self, origin: str) -> builtins.list[ResultRecord]:
+        """Every stored result made from `origin` (its `template_id`: a template id, or
+        `image:<id>` for the variants, transforms and cards of a stored image)."""
+        ...
+
+    def delete(self, key: str) -> bool: ...
+
 
 class UsageRepo(Protocol):
     """Counters per (account, metric, period). `claim` is the only way to spend against a limit."""

@@ -44,6 +44,12 @@ def _template(row: sqlite3.Row) -> TemplateRecord:
     )
 
 
+def _result(r: sqlite3.Row) -> ResultRecord:
+    return ResultRecord(key=r["key"], blob_key=r["blob_key"], media_type=r["media_type"],
+                        size=r["size"], account_id=r["account_id"], template_id=r["template_id"],
+                        created_at=r["created_at"])
+
+
 class SqliteAccounts:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -224,12 +230,15 @@ class SqliteResults:
 
     def get(self, key: str) -> ResultRecord | None:
         rows = self.db.query("SELECT * FROM results WHERE key = ?", (key,))
-        if not rows:
-            return None
-        r = rows[0]
-        return ResultRecord(key=r["key"], blob_key=r["blob_key"], media_type=r["media_type"],
-                            size=r["size"], account_id=r["account_id"],
-                            template_id=r["template_id"], created_at=r["created_at"])
+        return _result(rows[0]) if rows else None
+
+    def derived_from(self, origin: str) -> builtins.list[ResultRecord]:
+        rows = self.db.query("SELECT * FROM results WHERE template_id = ?", (origin,))
+        return [_result(r) for r in rows]
+
+    def delete(self, key: str) -> bool:
+        with self.db.transaction() as conn:
+            return conn.execute("DELETE FROM results WHERE key = ?", (key,)).rowcount > 0
 
 
 class SqliteUsage:

@@ -133,6 +133,9 @@ MIGRATIONS: list[str] = [
         image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE
     );
     """,
+    """
+    CREATE INDEX results_origin ON results(template_id);
+    """,
 ]
 
 

@@ -164,6 +164,14 @@ def test_results(meta: MetaStore) -> None:
     meta.results.put(r)
     assert meta.results.get("abc") == r
     assert meta.results.get("nope") is None
+    derived = [ResultRecord(key=f"v{i}", blob_key=f"renders/v{i}.webp", media_type="image/webp",
+                            size=1, template_id="image:7", created_at=1.0) for i in range(3)]
+    for record in derived:
+        meta.results.put(record)
+    assert sorted(meta.results.derived_from("image:7"), key=lambda x: x.key) == derived
+    assert meta.results.derived_from("image:8") == []
+    assert meta.results.delete("v0") and not meta.results.delete("v0")
+    assert [x.key for x in meta.results.derived_from("image:7")] == ["v1", "v2"]
 
 
 def test_usage_counts_and_claims(meta: MetaStore) -> None:

@@ -125,10 +125,17 @@ async def test_update_needs_a_field(images: Images, body: dict[str, object], nee
 
 
 async def test_delete_removes_record_and_files_owner_only(images: Images) -> None:
-    rec = await images.create()
+    rec = await images.create(hotspots=[{"x": 10, "y": 10, "title": "a"}])
     stored = images.ctx.meta.images.get(rec["id"])
     r = await images.client.get(f"/files/{rec['unique_id']}_256.webp")
     assert r.status_code == 200
+    # a share card, then another after the hotspots change: both are files of this image
+    assert (await images.client.get(f"/share/images/{rec['unique_id']}/card.png")).status_code == 200
+    r = await images.client.put(f"/api/images/{rec['id']}", headers=images.h,
+                                json={"hotspots": [{"x": 50, "y": 50, "title": "b"}]})
+    assert r.status_code == 200
+    assert (await images.client.get(f"/share/images/{rec['unique_id']}/card.png")).status_code == 200
+    assert len(images.ctx.meta.results.derived_from(f"image:{rec['id']}")) == 3
     contributor = images.api.key("owner@example.com", role="contributor")
     r = await images.client.delete(f"/api/images/{rec['id']}", headers=auth(contributor))
     assert r.status_code == 403 and "owner" in r.json()["error"]
@@ -138,6 +145,7 @@ async def test_delete_removes_record_and_files_owner_only(images: Images) -> Non
     assert not images.ctx.blobs.exists(stored.blob_key)
     variant = images.ctx.render.prepare_transform(stored, width=256, format="webp")
     assert not images.ctx.blobs.exists(variant.blob_key)
+    assert images.ctx.meta.results.derived_from(f"image:{rec['id']}") == []
     assert (await images.client.get(f"/files/{rec['unique_id']}_256.webp")).status_code == 404
     r = await images.client.delete(f"/api/images/{rec['id']}", headers=images.h)
     assert r.status_code == 404

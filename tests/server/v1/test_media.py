@@ -163,11 +163,17 @@ async def test_expiry_is_404_everywhere_and_the_sweeper_removes_blobs(v1: Api) -
     image = v1.ctx.meta.images.get(m["id"])
     src = m["src"].replace("http://testserver", "")
     assert (await v1.client.get(src)).status_code == 200
+    small = src.rsplit(".", 1)[0] + ".webp?size=s"
+    assert (await v1.client.get(small)).status_code == 200  # a stored transform
     later = image.expires_at + 1
     v1.ctx.meta.images.update(image.id, {"expires_at": time.time() - 1}, now=time.time())
     for path in (f"/v1/media/{m['id']}", src, f"/i/{m['id']}"):
         r = await v1.client.get(path, headers=auth(key))
         assert r.status_code == 404 and r.json()["error"] == "not_found", path
+    transforms = v1.ctx.meta.results.derived_from(f"image:{image.id}")
+    assert transforms and all(v1.ctx.blobs.exists(t.blob_key) for t in transforms)
     assert sweep(v1.ctx, now=later) == 1
     assert not v1.ctx.blobs.exists(image.blob_key)
+    assert not any(v1.ctx.blobs.exists(t.blob_key) for t in transforms)
+    assert v1.ctx.meta.results.derived_from(f"image:{image.id}") == []
     assert v1.ctx.meta.images.get(image.id, include_deleted=True) is None
