@@ -14,6 +14,7 @@ import pinrender
 from server.accounts import issue_key
 from server.app import create_app
 from server.settings import Settings
+from tests.server.backends import blobs, meta  # noqa: F401 (fixtures: every storage backend)
 
 CARD: dict[str, Any] = {
     "canvas": {"width": 240, "height": 120, "background": "#ffffff"},

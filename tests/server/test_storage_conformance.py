@@ -1,6 +1,7 @@
 """The conformance suite every BlobStore and MetaStore implementation must pass.
 
-A new backend (S3, PostgreSQL) joins by adding a factory to BLOB_STORES or META_STORES.
+The `blobs` and `meta` fixtures (tests/server/backends.py) run each test once per backend; a new
+backend (S3, PostgreSQL) joins by adding a factory to BLOB_STORES or META_STORES there.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,34 +17,10 @@ from server.accounts import hash_key, issue_key
 from server.storage import (
     BlobStore,
     FileBlobStore,
-    MemoryBlobStore,
     MetaStore,
     ResultRecord,
-    SqliteMetaStore,
     TemplateRecord,
 )
-
-BLOB_STORES: dict[str, Callable[[Path], BlobStore]] = {
-    "file": lambda tmp: FileBlobStore(tmp / "blobs"),
-    "memory": lambda tmp: MemoryBlobStore(),
-}
-META_STORES: dict[str, Callable[[Path], MetaStore]] = {
-    "sqlite-file": lambda tmp: SqliteMetaStore(str(tmp / "meta.db")),
-    "sqlite-memory": lambda tmp: SqliteMetaStore(":memory:"),
-}
-
-
-@pytest.fixture(params=sorted(BLOB_STORES))
-def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
-    return BLOB_STORES[request.param](tmp_path)
-
-
-@pytest.fixture(params=sorted(META_STORES))
-def meta(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MetaStore]:
-    store = META_STORES[request.param](tmp_path)
-    yield store
-    store.close()
-
 
 # -- blobs -------------------------------------------------------------------------------------
 

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.storage import ImageRecord, MetaStore
-from tests.server.test_storage_conformance import META_STORES
 
 NOW = 1_800_000_000.0
-
-
-@pytest.fixture(params=sorted(META_STORES))
-def meta(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MetaStore]:
-    store = META_STORES[request.param](tmp_path)
-    yield store
-    store.close()
 
 
 def new_image(meta: MetaStore, account_id: int, **fields: object) -> ImageRecord:

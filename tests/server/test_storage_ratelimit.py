@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,8 @@ from hypothesis import strategies as st
 
 from server.ratelimit import RateLimiter
 from server.storage import MetaStore, SqliteMetaStore
-from tests.server.test_storage_conformance import META_STORES
 
 T0 = 1_800_000_000.0
-
-
-@pytest.fixture(params=sorted(META_STORES))
-def meta(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MetaStore]:
-    store = META_STORES[request.param](tmp_path)
-    yield store
-    store.close()
 
 
 def test_hits_until_the_limit_then_refuses(meta: MetaStore) -> None:
