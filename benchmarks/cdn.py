@@ -92,7 +92,7 @@ def start_pinrender(port: int, data_dir: str, store: bool) -> subprocess.Popen[b
         # Full work on every request: no stored results and no in-memory node cache either.
         env.update(PINRENDER_RENDERER_CACHE_BYTES="0", PINRENDER_RESULT_CACHE_BYTES="0")
     return subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "1",
+        [sys.executable, "-m", "pinrender_server.cli", "serve", "--port", str(port), "--workers", "1",
          "--data-dir", data_dir, "--no-access-log", "--log-level", "warning"], env=env, cwd=ROOT)
 
 

@@ -18,10 +18,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from server.accounts import issue_key
-from server.app import create_app
-from server.interactive import cursor
-from server.settings import Settings
+from pinrender_server.accounts import issue_key
+from pinrender_server.app import create_app
+from pinrender_server.interactive import cursor
+from pinrender_server.settings import Settings
 
 
 def seed(meta: object, account_id: int, rows: int) -> list[int]:

@@ -28,7 +28,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server.examples import example_id  # noqa: E402 (needs the repository on sys.path)
+from pinrender_server.examples import example_id  # noqa: E402 (needs the repository on sys.path)
 
 TEMPLATE = example_id("blog-og")  # the heaviest example: photo background, avatar, auto-fit title
 
@@ -42,7 +42,7 @@ def free_port() -> int:
 def start_server(port: int, data_dir: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PINRENDER_DEBUG_STATS": "true", "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "1",
+        [sys.executable, "-m", "pinrender_server.cli", "serve", "--port", str(port), "--workers", "1",
          "--data-dir", data_dir, "--no-access-log", "--log-level", "warning"],
         env=env, cwd=ROOT,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from .errors import (
+from ._errors import (
     DecodeError,
     FetchError,
     FontError,
@@ -22,11 +22,11 @@ from .errors import (
     SourceError,
     TemplateError,
 )
-from .limits import DEFAULT_LIMITS, Limits
-from .model import Template
-from .renderer import Layout, Line, Renderer, RenderResult, TextBlock
-from .resolve import parse_template, resolve
-from .services import Services
+from ._limits import DEFAULT_LIMITS, Limits
+from ._model import Template
+from ._renderer import Layout, Line, Renderer, RenderResult, TextBlock
+from ._resolve import parse_template, resolve
+from ._services import Services
 
 __version__ = "0.1.0"
 
@@ -100,7 +100,7 @@ def transform_key(source: Any, **options: Any) -> str:
 
 def probe(source: Any) -> Any:
     """Width, height, format, frames, alpha and orientation, read from the header."""
-    from .transform import probe as _probe
+    from ._transform import probe as _probe
 
     return _probe(source, services=default_renderer().services)
 
@@ -108,11 +108,11 @@ def probe(source: Any) -> Any:
 def __getattr__(name: str) -> Any:
     # Loaded on first use so that `import pinrender` stays light for the template model alone.
     if name == "default_fonts":
-        from .text import default_fonts
+        from ._text import default_fonts
 
         return default_fonts
     if name in ("SafeLoader", "source_ref"):
-        from . import sources
+        from . import _sources
 
-        return getattr(sources, name)
+        return getattr(_sources, name)
     raise AttributeError(f"module 'pinrender' has no attribute {name!r}")

@@ -47,7 +47,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if not 1 <= args.port <= 65535:
         raise CliError(f"--port {args.port}: use 1-65535")
-    uvicorn.run("server.app:app_factory", factory=True, host=args.host, port=args.port,
+    uvicorn.run("pinrender_server.app:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level=args.log_level, access_log=args.access_log)
     return 0
 
@@ -115,7 +115,7 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 def _base_parser() -> argparse.ArgumentParser:
     try:
-        from pinrender.cli import build_parser
+        from pinrender._cli import build_parser
     except ImportError:  # a core without a CLI still gets `serve` and `keys`
         parser = argparse.ArgumentParser(prog="pinrender")
         parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "server_handler", None)
     if handler is None:
-        from pinrender.cli import run
+        from pinrender._cli import run
 
         return run(parser, argv)
     try:

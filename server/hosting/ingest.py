@@ -17,7 +17,7 @@ import anyio.to_thread
 from starlette.responses import JSONResponse
 
 import pinrender
-from pinrender.codecs.probe import ProbeInfo, probe
+from pinrender._codecs.probe import ProbeInfo, probe
 
 from ..context import AppContext
 from ..storage import ImageRecord

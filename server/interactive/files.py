@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import pinrender
-from pinrender.graph import digest
-from pinrender.hotspots import plan_hotspot_overlay
-from pinrender.sources import SourceRef
+from pinrender._graph import digest
+from pinrender._hotspots import plan_hotspot_overlay
+from pinrender._sources import SourceRef
 
 from ..context import AppContext, get_ctx
 from ..errors import ApiError, api_error

@@ -16,7 +16,7 @@ import anyio.to_thread
 from starlette.requests import Request
 
 import pinrender
-from pinrender.codecs import ProbeInfo, probe
+from pinrender._codecs import ProbeInfo, probe
 
 from ..context import AppContext
 from ..errors import ApiError

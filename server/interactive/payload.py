@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pinrender.graph import digest
+from pinrender._graph import digest
 
 from ..storage import Account, ImageRecord
 from .present import DEFAULT_WIDTH, embed_url, overlay_url, share_url, srcset, variant_url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pinrender.geometry import VARIANT_ALIASES, VARIANT_WIDTHS
+from pinrender._geometry import VARIANT_ALIASES, VARIANT_WIDTHS
 
 from ..storage import ImageRecord
 from .schemas import ImageOut

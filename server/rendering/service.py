@@ -20,8 +20,8 @@ import anyio.to_thread
 from cachetools import LRUCache
 
 import pinrender
-from pinrender.graph import digest
-from pinrender.sources import SourceRef
+from pinrender._graph import digest
+from pinrender._sources import SourceRef
 
 from ..storage import BlobStore, ImageRecord, MetaStore, ResultRecord, TemplateRecord
 from .cache import Output, OutputCache

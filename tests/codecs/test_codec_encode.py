@@ -10,8 +10,8 @@ import pyvips
 from PIL import Image, ImageDraw
 from transform import imagegen as g
 
-from pinrender.codecs import encode
-from pinrender.codecs.encode import DEFAULTS
+from pinrender._codecs import encode
+from pinrender._codecs.encode import DEFAULTS
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from transform import imagegen as g
 
-from pinrender.codecs import decode, probe, sniff
-from pinrender.codecs.decode import ShrinkHint, jpeg_shrink
-from pinrender.errors import DecodeError, LimitError
-from pinrender.limits import DEFAULT_LIMITS, Limits
+from pinrender._codecs import decode, probe, sniff
+from pinrender._codecs.decode import ShrinkHint, jpeg_shrink
+from pinrender._errors import DecodeError, LimitError
+from pinrender._limits import DEFAULT_LIMITS, Limits
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from transform import imagegen as g
 
-from pinrender.codecs.svg import sanitize_svg
-from pinrender.errors import DecodeError, LimitError
-from pinrender.limits import DEFAULT_LIMITS, Limits
-from pinrender.transform import transform
+from pinrender._codecs.svg import sanitize_svg
+from pinrender._errors import DecodeError, LimitError
+from pinrender._limits import DEFAULT_LIMITS, Limits
+from pinrender._transform import transform
 
 pytestmark = pytest.mark.timeout(30)
 

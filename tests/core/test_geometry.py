@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pinrender.geometry import (
+from pinrender._geometry import (
     Offset,
     Position,
     fit,

@@ -7,11 +7,11 @@ import io
 import pytest
 from PIL import Image
 
-from pinrender.errors import TemplateError
-from pinrender.hotspots import markers_of, plan_hotspot_overlay, render_hotspot_overlay
-from pinrender.nodes.hotspots import marker_radius
-from pinrender.services import Services
-from pinrender.sources import SafeLoader, SourceRef
+from pinrender._errors import TemplateError
+from pinrender._hotspots import markers_of, plan_hotspot_overlay, render_hotspot_overlay
+from pinrender._nodes.hotspots import marker_radius
+from pinrender._services import Services
+from pinrender._sources import SafeLoader, SourceRef
 from tests.conftest import decode
 
 

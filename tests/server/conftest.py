@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 import pinrender
-from server.accounts import issue_key
-from server.app import create_app
-from server.settings import Settings
+from pinrender_server.accounts import issue_key
+from pinrender_server.app import create_app
+from pinrender_server.settings import Settings
 from tests.server.backends import blobs, meta  # noqa: F401 (fixtures: every storage backend)
 
 CARD: dict[str, Any] = {

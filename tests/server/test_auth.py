@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from server.settings import Plan, Settings
+from pinrender_server.settings import Plan, Settings
 
 from .conftest import Api, auth, open_api
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.cli import main
+from pinrender_server.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -62,11 +62,11 @@ def test_serve_renders_over_http(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {**os.environ, "PINRENDER_DEBUG_STATS": "true"}
     created = subprocess.run(
-        [sys.executable, "-m", "server.cli", "keys", "create", "--email", "s@example.com",
+        [sys.executable, "-m", "pinrender_server.cli", "keys", "create", "--email", "s@example.com",
          "--data-dir", str(data)], capture_output=True, text=True, env=env, check=True)
     key = created.stdout.strip().splitlines()[-1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--data-dir",
+        [sys.executable, "-m", "pinrender_server.cli", "serve", "--port", str(port), "--data-dir",
          str(data), "--no-access-log", "--log-level", "warning"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

@@ -11,7 +11,7 @@ import anyio
 import pytest
 
 import pinrender
-from server.settings import Settings
+from pinrender_server.settings import Settings
 
 from .conftest import open_api
 

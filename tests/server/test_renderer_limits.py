@@ -7,9 +7,9 @@ import io
 
 from PIL import Image
 
-from pinrender.sources import SourceRef
-from server.app import build_renderer
-from server.settings import Settings
+from pinrender._sources import SourceRef
+from pinrender_server.app import build_renderer
+from pinrender_server.settings import Settings
 
 
 def test_decode_limit_covers_every_upload_and_fetches_keep_their_cap() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from server.settings import Settings
+from pinrender_server.settings import Settings
 
 
 def test_defaults_follow_the_seeds() -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from server.accounts import hash_key, issue_key
-from server.storage import (
+from pinrender_server.accounts import hash_key, issue_key
+from pinrender_server.storage import (
     BlobStore,
     FileBlobStore,
     MetaStore,
@@ -63,7 +63,7 @@ def test_file_blob_put_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     def fail(fd: int) -> None:
         raise OSError("disk on fire")
 
-    monkeypatch.setattr("server.storage.blobs.os.fsync", fail)
+    monkeypatch.setattr("pinrender_server.storage.blobs.os.fsync", fail)
     with pytest.raises(OSError):
         store.put("k", b"new")  # fails after writing, before the rename
     assert store.get("k") == b"old"

@@ -9,10 +9,10 @@ import time
 import httpx
 import pytest
 
-from pinrender.errors import FetchError, LimitError
-from pinrender.limits import Limits
-from pinrender.sources import SafeLoader, source_ref
-from pinrender.sources.guard import refusal
+from pinrender._errors import FetchError, LimitError
+from pinrender._limits import Limits
+from pinrender._sources import SafeLoader, source_ref
+from pinrender._sources.guard import refusal
 
 pytestmark = pytest.mark.timeout(30)
 

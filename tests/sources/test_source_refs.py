@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pinrender.errors import FetchError
-from pinrender.sources import SourceRef, source_ref
+from pinrender._errors import FetchError
+from pinrender._sources import SourceRef, source_ref
 
 
 def test_bytes_and_data_urls_share_a_digest() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pinrender.text.registry import FontRegistry, build_registry
+from pinrender._text.registry import FontRegistry, build_registry
 
 from .helpers import FONTS_DIR
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PIL import Image
 
-from pinrender.model import TextLayer
+from pinrender._model import TextLayer
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
 

@@ -7,8 +7,8 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pinrender.text import layout_text
-from pinrender.text.registry import FontRegistry
+from pinrender._text import layout_text
+from pinrender._text.registry import FontRegistry
 
 from .helpers import make_layer
 

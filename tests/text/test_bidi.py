@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pinrender.text import draw_text, layout_text
-from pinrender.text.registry import FontRegistry
+from pinrender._text import draw_text, layout_text
+from pinrender._text.registry import FontRegistry
 
 from .helpers import ink_columns, make_layer
 
@@ -53,8 +53,8 @@ def test_numbers_in_rtl_paragraph_stay_ltr(fonts: FontRegistry) -> None:
 
 
 def test_arabic_is_joined(fonts: FontRegistry) -> None:
-    from pinrender.text.loader import measure
-    from pinrender.text.runs import Style, text_width
+    from pinrender._text.loader import measure
+    from pinrender._text.runs import Style, text_width
 
     style = Style("Inter", 400, False, 40, 0)
     word = "بالعالم"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from pinrender.text import TextLayout, layout_text
-from pinrender.text.registry import FontRegistry
+from pinrender._text import TextLayout, layout_text
+from pinrender._text.registry import FontRegistry
 
 from .helpers import make_layer
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageChops
 
-from pinrender.text import draw_text, layout_text
-from pinrender.text.registry import FontRegistry
+from pinrender._text import draw_text, layout_text
+from pinrender._text.registry import FontRegistry
 
 from .helpers import ink, make_layer
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pinrender.text import layout_text
-from pinrender.text.registry import FontRegistry
+from pinrender._text import layout_text
+from pinrender._text.registry import FontRegistry
 
 from .helpers import make_layer
 
@@ -62,7 +62,7 @@ def test_text_transform(fonts: FontRegistry, how: str, expected: str) -> None:
 
 
 def test_unknown_family_raises(fonts: FontRegistry) -> None:
-    from pinrender.errors import FontError
+    from pinrender._errors import FontError
 
     with pytest.raises(FontError) as info:
         layout_text(make_layer(text="x", fontFamily="No Such Font"), fonts)

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from pinrender.errors import FontError
-from pinrender.text import FontRegistry, default_fonts
-from pinrender.text.registry import build_registry
+from pinrender._errors import FontError
+from pinrender._text import FontRegistry, default_fonts
+from pinrender._text.registry import build_registry
 
 from .helpers import FONTS_DIR
 

@@ -8,8 +8,8 @@ import resource
 import sys
 import time
 
-from pinrender.errors import SourceError
-from pinrender.transform import probe, transform
+from pinrender._errors import SourceError
+from pinrender._transform import probe, transform
 
 LIMIT_BYTES = 2 * 1024**3
 

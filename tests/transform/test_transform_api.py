@@ -9,11 +9,11 @@ import pytest
 import pyvips
 from PIL import Image
 
-from pinrender.errors import DecodeError, LimitError, SourceError, TemplateError
-from pinrender.limits import Limits
-from pinrender.services import Services
-from pinrender.sources import SafeLoader, source_ref
-from pinrender.transform import plan_transform, probe, transform, transform_key
+from pinrender._errors import DecodeError, LimitError, SourceError, TemplateError
+from pinrender._limits import Limits
+from pinrender._services import Services
+from pinrender._sources import SafeLoader, source_ref
+from pinrender._transform import plan_transform, probe, transform, transform_key
 
 from . import imagegen as g
 
@@ -248,7 +248,7 @@ def test_limits_come_from_services() -> None:
 
 
 def test_result_cache_returns_the_same_bytes_without_rerunning() -> None:
-    from pinrender.graph import ResultCache
+    from pinrender._graph import ResultCache
 
     cache = ResultCache(16 * 1024 * 1024)
     data = g.jpeg(800, 600)

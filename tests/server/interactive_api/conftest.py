@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from server.settings import Settings
+from pinrender_server.settings import Settings
 from tests.server.conftest import Api, auth, open_api
 
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.errors import ApiError
-from server.interactive.schemas import ImageUpdate
-from server.interactive.validation import validate
+from pinrender_server.errors import ApiError
+from pinrender_server.interactive.schemas import ImageUpdate
+from pinrender_server.interactive.validation import validate
 
 from .conftest import Images
 

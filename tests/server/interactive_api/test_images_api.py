@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 import pinrender
-from server.settings import Settings
+from pinrender_server.settings import Settings
 from tests.conftest import decode
 from tests.server.conftest import auth, open_api
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from server.settings import Settings
+from pinrender_server.settings import Settings
 
 from ..conftest import Api, open_api
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import Settings
+from pinrender_server.settings import Settings
 
 from ..conftest import Api, auth, open_api
 from .conftest import new_key, upload

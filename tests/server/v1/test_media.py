@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.hosting.sweeper import sweep
+from pinrender_server.hosting.sweeper import sweep
 
 from ..conftest import Api, auth
 from .conftest import new_key, upload
@@ -80,8 +80,8 @@ def v1_sync(tmp_path_factory: pytest.TempPathFactory) -> object:
     import anyio
     import httpx
 
-    from server.app import create_app
-    from server.settings import Settings
+    from pinrender_server.app import create_app
+    from pinrender_server.settings import Settings
 
     from ..conftest import Api as ApiClass
 

@@ -8,7 +8,7 @@ from typing import Any
 import anyio
 import pytest
 
-from server.settings import Settings
+from pinrender_server.settings import Settings
 
 from ..conftest import Api, open_api
 from .conftest import JPEG, new_key, upload
@@ -85,7 +85,7 @@ def test_upload_cut_off_on_a_real_socket_leaves_nothing(tmp_path: Any) -> None:
 
     import uvicorn
 
-    from server.app import create_app
+    from pinrender_server.app import create_app
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.hosting import fields
-from server.hosting import upload as upload_module
-from server.settings import Settings
+from pinrender_server.hosting import fields
+from pinrender_server.hosting import upload as upload_module
+from pinrender_server.settings import Settings
 
 from ..conftest import Api, auth, open_api
 from .conftest import JPEG, image_bytes, new_key, upload

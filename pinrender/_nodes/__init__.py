@@ -1,0 +1,1 @@
+"""Render-graph node kinds: one module per family of nodes."""

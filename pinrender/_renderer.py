@@ -1,0 +1,145 @@
+"""The Renderer: resolve, plan and execute with shared services and a bounded result cache."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._errors import RenderTimeout
+from ._formats import MEDIA_TYPES, output_format, output_quality
+from ._graph import ExecutionContext, Node, ResultCache, execute
+from ._model import Template, TextLayer
+from ._resolve import Overrides, TemplateInput, resolve
+from ._services import Services
+
+DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line of text, in canvas coordinates (before any layer rotation)."""
+
+    text: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    name: str
+    font_size: float
+    lines: tuple[Line, ...]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Layout:
+    width: int
+    height: int
+    layers: dict[str, TextBlock] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    data: bytes
+    key: str
+    format: str
+    media_type: str
+    timings: dict[str, float]  # seconds: fetch, render, encode
+
+
+def default_services() -> Services:
+    from ._sources import SafeLoader
+    from ._text import default_fonts
+
+    return Services(loader=SafeLoader(), fonts=default_fonts())
+
+
+class Renderer:
+    """Renders templates. One instance holds the services and cache that its renders share."""
+
+    def __init__(self, services: Services | None = None, *,
+                 cache_bytes: int = DEFAULT_CACHE_BYTES, timeout: float | None = None) -> None:
+        self.services = services or default_services()
+        self.cache = ResultCache(cache_bytes)
+        self.timeout = timeout
+        self.stats: Counter[str] = Counter()
+
+    # -- phases --------------------------------------------------------------------------
+    def resolve(self, template: TemplateInput, layers: Overrides | str | None = None, *,
+                variables: Any = None) -> Template:
+        return resolve(template, layers, variables=variables, limits=self.services.limits)
+
+    def plan(self, template: TemplateInput, layers: Overrides | str | None = None, *,
+             variables: Any = None, format: str = "png", quality: int | None = None) -> Node:
+        from ._plan import plan_render  # imports pyvips: only when something is rendered
+
+        fmt = output_format(format)
+        q = output_quality(quality)
+        spec = self.resolve(template, layers, variables=variables)
+        return plan_render(spec, format=fmt, quality=q, fonts=self.services.fonts.fingerprint,
+                           allow_local=self.services.loader.allow_local)
+
+    def execute(self, root: Node) -> tuple[Any, ExecutionContext]:
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+
+        def check_deadline() -> None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise RenderTimeout(f"render took longer than {self.timeout:g} s")
+
+        ctx = ExecutionContext(self.services, self.cache, check_deadline=check_deadline)
+        value = execute(root, ctx)
+        self.stats.update(ctx.runs)
+        return value, ctx
+
+    # -- public calls --------------------------------------------------------------------
+    def render_key(self, template: TemplateInput, layers: Overrides | str | None = None, *,
+                   variables: Any = None, format: str = "png", quality: int | None = None) -> str:
+        return self.plan(template, layers, variables=variables, format=format,
+                         quality=quality).key
+
+    def render_result(self, template: TemplateInput, layers: Overrides | str | None = None, *,
+                      variables: Any = None, format: str = "png",
+                      quality: int | None = None) -> RenderResult:
+        root = self.plan(template, layers, variables=variables, format=format, quality=quality)
+        data, ctx = self.execute(root)
+        fetch = ctx.timings.get("source", 0.0)
+        encode = ctx.timings.get("encode", 0.0)
+        render = sum(ctx.timings.values()) - fetch - encode
+        fmt = root.format  # type: ignore[attr-defined]
+        return RenderResult(data, root.key, fmt, MEDIA_TYPES[fmt],
+                            {"fetch": fetch, "render": render, "encode": encode})
+
+    def render(self, template: TemplateInput, layers: Overrides | str | None = None, *,
+               variables: Any = None, format: str = "png", quality: int | None = None) -> bytes:
+        return self.render_result(template, layers, variables=variables, format=format,
+                                  quality=quality).data
+
+    def layout(self, template: TemplateInput, layers: Overrides | str | None = None, *,
+               variables: Any = None) -> Layout:
+        from ._text import layout_text
+
+        spec = self.resolve(template, layers, variables=variables)
+        blocks: dict[str, TextBlock] = {}
+        for layer in spec.layers:
+            if not isinstance(layer, TextLayer) or layer.hidden:
+                continue
+            text = layout_text(layer, self.services.fonts)
+            lines = tuple(Line(line.text, layer.x + line.x, layer.y + line.y, line.width,
+                               line.height) for line in text.lines)
+            blocks[layer.name] = TextBlock(layer.name, text.font_size, lines, text.truncated)
+        return Layout(spec.canvas.width, spec.canvas.height, blocks)
+
+    def transform(self, source: Any, **options: Any) -> bytes:
+        from ._transform import transform
+
+        return transform(source, services=self.services, cache=self.cache, **options)
+
+    def transform_key(self, source: Any, **options: Any) -> str:
+        from ._transform import transform_key
+
+        return transform_key(source, services=self.services, **options)

@@ -1,0 +1,130 @@
+"""draw_text: paint a TextLayout into a transparent RGBA image the size of the layer box.
+
+Outline glyphs are drawn into one coverage mask and coloured at the end, so anti-aliased edges keep
+the text colour (no dark fringes when composited). Colour emoji are drawn at their bitmap strike
+size, scaled, and composited on top.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PIL import Image, ImageChops, ImageDraw
+
+from .._color import parse_color
+from .._model import TextLayer
+from .layout import Line, TextLayout
+from .loader import direction_arg, get_font, measure, scale_for
+from .registry import FontRegistry
+from .runs import Run
+from .segment import clusters, is_cursive
+
+OBLIQUE_SLANT = math.tan(math.radians(12))  # close to what browsers use for synthetic oblique
+
+
+def draw_text(layer: TextLayer, layout: TextLayout, fonts: FontRegistry) -> Image.Image:
+    size = (max(1, math.ceil(layer.width)), max(1, math.ceil(layer.height)))
+    r, g, b, a = parse_color(layer.color)
+    mask = Image.new("L", size, 0)
+    colour = Image.new("RGBA", size, (0, 0, 0, 0))
+    has_colour = False
+    for line in layout.lines:
+        for run in line.runs:
+            if run.match.face.bitmap:
+                _draw_bitmap_run(colour, line, run, layout.font_size)
+                has_colour = True
+            elif run.match.oblique:
+                _draw_oblique_run(mask, line, run, layout.font_size)
+            else:
+                _draw_outline_run(ImageDraw.Draw(mask), line, run, layout.font_size, (0.0, 0.0))
+    out = Image.new("RGBA", size, (r, g, b, 0))
+    out.putalpha(mask if a == 255 else mask.point(lambda v: v * a // 255))
+    if has_colour:
+        if a != 255:
+            colour.putalpha(colour.getchannel("A").point(lambda v: v * a // 255))
+        out = Image.alpha_composite(out, colour)
+    return out
+
+
+def _pieces(run: Run, size: float) -> list[tuple[str, float]]:
+    """(text, left x relative to the run) for each separately drawn piece of a run.
+
+    Without letter-spacing the run is drawn whole. With it, each cluster goes at its shaped
+    position plus the spacing so far, which keeps kerning. Joined (cursive) scripts stay whole.
+    """
+    parts = clusters(run.text)
+    if not run.spacing or any(is_cursive(c) for c in parts):
+        return [(run.text, 0.0)]
+    out: list[tuple[str, float]] = []
+    advance = 0.0  # logical advance so far, spacing included
+    prefix = ""
+    start = 0.0
+    for cluster in parts:
+        prefix += cluster
+        end = measure(run.match, size, prefix, run.rtl)
+        glyph = end - start
+        # In RTL the logical order runs leftwards from the run's right edge.
+        out.append((cluster, run.width - advance - glyph if run.rtl else advance))
+        advance += glyph + run.spacing
+        start = end
+    return out
+
+
+def _draw_outline_run(
+    draw: ImageDraw.ImageDraw, line: Line, run: Run, size: float, offset: tuple[float, float]
+) -> None:
+    font = get_font(run.match, size)
+    for text, dx in _pieces(run, size):
+        draw.text(
+            (line.x + run.x + dx + offset[0], line.baseline + offset[1]),
+            text,
+            font=font,
+            fill=255,
+            anchor="ls",
+            direction=direction_arg(run.rtl),
+        )
+
+
+def _draw_oblique_run(mask: Image.Image, line: Line, run: Run, size: float) -> None:
+    """Synthetic oblique for a family without italics: shear the upright glyphs about the baseline."""
+    band = Image.new("L", mask.size, 0)
+    _draw_outline_run(ImageDraw.Draw(band), line, run, size, (0.0, 0.0))
+    # AFFINE maps output to input: x_in = x_out - slant * (baseline - y), so ink above the
+    # baseline leans right.
+    sheared = band.transform(
+        band.size,
+        Image.Transform.AFFINE,
+        (1, OBLIQUE_SLANT, -OBLIQUE_SLANT * line.baseline, 0, 1, 0),
+        resample=Image.Resampling.BILINEAR,
+    )
+    mask.paste(ImageChops.lighter(mask, sheared))
+
+
+def _draw_bitmap_run(colour: Image.Image, line: Line, run: Run, size: float) -> None:
+    font = get_font(run.match, size)
+    scale = scale_for(run.match, size)
+    for text, dx in _pieces(run, size):
+        box = font.getbbox(text, mode="RGBA", anchor="ls")
+        left, top = math.floor(box[0]), math.floor(box[1])
+        width, height = math.ceil(box[2]) - left, math.ceil(box[3]) - top
+        if width <= 0 or height <= 0:
+            continue
+        tile = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+        ImageDraw.Draw(tile).text(
+            (-left, -top), text, font=font, anchor="ls", embedded_color=True, fill=(0, 0, 0, 255)
+        )
+        w, h = max(1, round(width * scale)), max(1, round(height * scale))
+        tile = tile.resize((w, h), Image.Resampling.LANCZOS)
+        x = round(line.x + run.x + dx + left * scale)
+        y = round(line.baseline + top * scale)
+        _composite(colour, tile, x, y)
+
+
+def _composite(base: Image.Image, tile: Image.Image, x: int, y: int) -> None:
+    """alpha_composite at (x, y), clipping a tile that hangs off any edge of `base`."""
+    left, top = max(0, -x), max(0, -y)
+    right = min(tile.width, base.width - x)
+    bottom = min(tile.height, base.height - y)
+    if right <= left or bottom <= top:
+        return
+    base.alpha_composite(tile, dest=(x + left, y + top), source=(left, top, right, bottom))

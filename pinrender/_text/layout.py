@@ -1,0 +1,217 @@
+"""layout_text: a resolved TextLayer becomes lines with their text, boxes and shaped runs.
+
+Coordinates are relative to the layer box (0,0 = its top-left). Alignment is physical: `left` is
+the left edge whatever the paragraph direction (an RTL title that should hug the right edge says
+`right`). Spaces are kept as written (no collapsing); trailing spaces hang as in CSS.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .._model import TextLayer
+from . import bidi
+from .breaking import ELLIPSIS, balance, ellipsize, greedy, nowrap
+from .registry import FontRegistry
+from .runs import Run, Style, build_line, text_width
+from .segment import clusters, transform
+
+Direction = Literal["ltr", "rtl"]
+_EPSILON = 0.01
+_FIT_STEP = 0.25  # px: auto-fit stops refining once its bracket is this narrow
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str  # what is drawn, in logical (typed) order, after text-transform and ellipsis
+    x: float
+    y: float
+    width: float
+    height: float
+    baseline: float = 0.0  # y of the alphabetic baseline
+    direction: Direction = "ltr"  # of the paragraph this line belongs to
+    runs: tuple[Run, ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    font_size: float
+    lines: tuple[Line, ...]
+    truncated: bool
+    direction: Direction = "ltr"  # of the first paragraph
+    line_height: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """A laid-out line before it is placed in the box."""
+
+    text: str
+    paragraph: int
+    start: int  # index of the line's first code point in its paragraph
+    ellipsis: bool = False  # an ellipsis was appended to `text`
+
+
+def _style(layer: TextLayer, size: float) -> Style:
+    return Style(
+        family=layer.fontFamily,
+        weight=layer.fontWeight,
+        italic=layer.fontStyle == "italic",
+        size=size,
+        letter_spacing=layer.letterSpacing,
+    )
+
+
+def _paragraphs(layer: TextLayer) -> list[str]:
+    text = transform(layer.text, layer.textTransform)
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _wrap(
+    paragraphs: list[str], layer: TextLayer, style: Style, fonts: FontRegistry
+) -> list[_Plain]:
+    def measure(text: str) -> float:
+        return text_width(text, style, fonts)
+
+    plain: list[_Plain] = []
+    for index, paragraph in enumerate(paragraphs):
+        if layer.textWrap == "nowrap":
+            lines = nowrap(paragraph)
+        elif layer.textWrap == "balance":
+            lines = balance(paragraph, layer.width, measure)
+        else:
+            lines = greedy(paragraph, layer.width, measure)
+        start = 0
+        for line in lines:
+            # Lines are prefixes of what is left of the paragraph, less hanging spaces.
+            start = paragraph.index(line, start) if line else start
+            plain.append(_Plain(line, index, start))
+            start += len(line)
+    return plain
+
+
+def _exact_width(p: _Plain, paragraphs: list[str], style: Style, fonts: FontRegistry) -> float:
+    """The width the line will really have: runs split at bidi levels shape (kern) apart."""
+    rtl, levels = bidi.embedding_levels(paragraphs[p.paragraph])
+    return build_line(p.text, _levels_for(p, levels, rtl), style, fonts)[1]
+
+
+def _ellipsize_exact(
+    p: _Plain, width: float, paragraphs: list[str], style: Style, fonts: FontRegistry
+) -> _Plain:
+    """Cut a line to fit with "…"; re-checked with the exact width, which can exceed the estimate."""
+    text = p.text
+    while True:
+        cut = _Plain(
+            ellipsize(text, width, lambda t: text_width(t, style, fonts)),
+            p.paragraph,
+            p.start,
+            True,
+        )
+        if cut.text == ELLIPSIS or _exact_width(cut, paragraphs, style, fonts) <= width + _EPSILON:
+            return cut
+        text = "".join(clusters(cut.text[: -len(ELLIPSIS)])[:-1])  # one cluster shorter
+
+
+def _fits(layer: TextLayer, size: float, fonts: FontRegistry, paragraphs: list[str]) -> bool:
+    style = _style(layer, size)
+    plain = _wrap(paragraphs, layer, style, fonts)
+    if layer.maxLines is not None and len(plain) > layer.maxLines:
+        return False
+    if len(plain) * size * layer.lineHeight > layer.height + _EPSILON:
+        return False
+    return all(_exact_width(p, paragraphs, style, fonts) <= layer.width + _EPSILON for p in plain)
+
+
+def _fit_size(layer: TextLayer, fonts: FontRegistry, paragraphs: list[str]) -> tuple[float, bool]:
+    """Largest size in [minFontSize, fontSize] that fits, by bisection; (size, found a fit)."""
+    top = layer.fontSize
+    bottom = min(layer.minFontSize, top)
+    if _fits(layer, top, fonts, paragraphs):
+        return top, True
+    if not _fits(layer, bottom, fonts, paragraphs):
+        return bottom, False
+    lo, hi = bottom, top  # lo always fits, hi never does
+    while hi - lo > _FIT_STEP:
+        mid = (lo + hi) / 2
+        if _fits(layer, mid, fonts, paragraphs):
+            lo = mid
+        else:
+            hi = mid
+    return lo, True
+
+
+def layout_text(layer: TextLayer, fonts: FontRegistry) -> TextLayout:
+    """Lay out a resolved text layer within its box. Raises FontError for an unknown family."""
+    fonts.check_family(layer.fontFamily)
+    paragraphs = _paragraphs(layer)
+    size, fitted = layer.fontSize, True
+    if layer.autoFit:
+        size, fitted = _fit_size(layer, fonts, paragraphs)
+    style = _style(layer, size)
+    line_height = size * layer.lineHeight
+
+    plain = _wrap(paragraphs, layer, style, fonts)
+    limit = layer.maxLines
+    if layer.autoFit and not fitted:
+        # No size fits: keep what the box height holds and mark the cut with an ellipsis.
+        by_height = math.floor((layer.height + _EPSILON) / line_height)
+        limit = by_height if limit is None else min(limit, by_height)
+    truncated = limit is not None and len(plain) > limit
+    if truncated:
+        plain = plain[:limit]
+        if plain:
+            last = plain[-1]
+            plain[-1] = _ellipsize_exact(last, layer.width, paragraphs, style, fonts)
+    cut_wide = layer.textWrap == "nowrap" and (layer.maxLines is not None or layer.autoFit)
+    if cut_wide:
+        # text-overflow: ellipsis for unwrapped lines wider than the box.
+        for i, p in enumerate(plain):
+            if _exact_width(p, paragraphs, style, fonts) > layer.width + _EPSILON:
+                plain[i] = _ellipsize_exact(p, layer.width, paragraphs, style, fonts)
+                truncated = True
+    return _place(layer, plain, paragraphs, style, fonts, line_height, truncated)
+
+
+def _place(
+    layer: TextLayer,
+    plain: list[_Plain],
+    paragraphs: list[str],
+    style: Style,
+    fonts: FontRegistry,
+    line_height: float,
+    truncated: bool,
+) -> TextLayout:
+    primary = fonts.match(style.family, style.weight, style.italic)
+    ascent, descent = (primary.face.ascent, primary.face.descent) if primary else (0.8, 0.2)
+    # CSS half-leading: the glyphs' content area is centred in the line box.
+    baseline_offset = (line_height - (ascent + descent) * style.size) / 2 + ascent * style.size
+    block = len(plain) * line_height
+    top = {"top": 0.0, "middle": (layer.height - block) / 2, "bottom": layer.height - block}[
+        layer.verticalAlign
+    ]
+    lines: list[Line] = []
+    first_direction: Direction = "ltr"
+    for i, p in enumerate(plain):
+        rtl, levels = bidi.embedding_levels(paragraphs[p.paragraph])
+        line_levels = _levels_for(p, levels, rtl)
+        runs, width = build_line(p.text, line_levels, style, fonts)
+        x = {"left": 0.0, "center": (layer.width - width) / 2, "right": layer.width - width}[
+            layer.textAlign
+        ]
+        y = top + i * line_height
+        direction: Direction = "rtl" if rtl else "ltr"
+        if i == 0:
+            first_direction = direction
+        lines.append(Line(p.text, x, y, width, line_height, y + baseline_offset, direction, runs))
+    return TextLayout(style.size, tuple(lines), truncated, first_direction, line_height)
+
+
+def _levels_for(p: _Plain, levels: tuple[int, ...], rtl: bool) -> tuple[int, ...]:
+    if not p.ellipsis:
+        return levels[p.start : p.start + len(p.text)]
+    # The added ellipsis takes the paragraph's level, as trailing neutrals do (UAX #9 rule L1).
+    own = levels[p.start : p.start + len(p.text) - len(ELLIPSIS)]
+    return own + (1 if rtl else 0,) * len(ELLIPSIS)

@@ -1,0 +1,266 @@
+"""The font registry: which families exist, where their files are, and the fallback chain.
+
+Sources, in priority order for a family name found in more than one: fonts registered at run time,
+the bundled `fonts/` folder, then fonts discovered on the system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import pinrender
+
+from .._errors import FontError
+from .faces import FONT_SUFFIXES, Face, read_faces
+from .matching import Match, match_face
+
+Source = Literal["bundled", "system", "registered"]
+_PRIORITY: dict[str, int] = {"registered": 0, "bundled": 1, "system": 2}
+
+# Tried in this order for characters the requested family lacks; scripts first, emoji last so that
+# digits and symbols the emoji font also maps keep their text presentation.
+FALLBACK_FAMILIES = (
+    "Inter",
+    "Noto Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Devanagari",
+    "Noto Serif",
+    "JetBrains Mono",
+)
+SYSTEM_FONT_DIRS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.fonts",
+    "~/.local/share/fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+)
+
+
+@dataclass(frozen=True)
+class FamilyInfo:
+    name: str
+    source: Source
+    files: tuple[str, ...]
+    weights: tuple[int, ...]  # static weights, or a variable face's range as its min and max
+    italic: bool
+
+
+class FontRegistry:
+    """A set of font families. Safe to share between threads; registration is rare, lookups many."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faces: dict[str, list[Face]] = {}  # lower-case family -> faces of its best source
+        self._paths: set[str] = set()
+        self._fingerprint = ""
+        self._match_cache: dict[tuple[str, int, bool], Match | None] = {}
+        self._chain_cache: dict[tuple[int, bool], tuple[Match, ...]] = {}
+        self._cluster_cache: dict[tuple[str, str, int, bool], Match] = {}
+        self._update_fingerprint()
+
+    # -- registration -------------------------------------------------------------------------
+
+    def register_file(self, path: str | Path, source: Source = "registered") -> None:
+        """Add every face of one font file. Raises FontError if it cannot be read."""
+        resolved = str(Path(path).expanduser().resolve())
+        if not Path(resolved).is_file():
+            raise FontError(f"font file {Path(path).name} does not exist")
+        self._add(read_faces(resolved, source))
+
+    def register_folder(self, path: str | Path, source: Source = "registered") -> None:
+        """Add every readable font file under a folder, recursively; unreadable files are skipped."""
+        root = Path(path).expanduser()
+        if not root.is_dir():
+            raise FontError(f"font folder {root.name} does not exist")
+        faces: list[Face] = []
+        for file in _font_files(root):
+            try:
+                faces.extend(read_faces(str(file.resolve()), source))
+            except FontError:
+                continue
+        self._add(faces)
+
+    def _add(self, faces: Iterable[Face]) -> None:
+        with self._lock:
+            for face in faces:
+                if (face.path, face.index) in {
+                    (f.path, f.index) for f in self._faces.get(face.family.lower(), [])
+                }:
+                    continue
+                key = face.family.lower()
+                current = self._faces.get(key, [])
+                if current and _PRIORITY[current[0].source] < _PRIORITY[face.source]:
+                    continue  # a family from a stronger source hides the weaker one whole
+                if current and _PRIORITY[current[0].source] > _PRIORITY[face.source]:
+                    current = []
+                self._faces[key] = [*current, face]
+                self._paths.add(face.path)
+            self._match_cache.clear()
+            self._chain_cache.clear()
+            self._cluster_cache.clear()
+            self._update_fingerprint()
+
+    def _update_fingerprint(self) -> None:
+        # File name, size and the table directory (which holds every table's checksum) identify a
+        # font's content without depending on where this machine keeps it.
+        h = hashlib.blake2b(digest_size=12)
+        for faces in sorted(self._faces.values(), key=lambda fs: fs[0].family.lower()):
+            for face in faces:
+                h.update(
+                    f"{face.family}|{face.source}|{Path(face.path).name}|{face.index}|".encode()
+                )
+                h.update(_file_stamp(face.path))
+        self._fingerprint = h.hexdigest()
+
+    # -- queries ------------------------------------------------------------------------------
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the set of usable font files changes; part of render content keys."""
+        return self._fingerprint
+
+    def families(self) -> list[FamilyInfo]:
+        out = []
+        for faces in self._faces.values():
+            weights: set[int] = set()
+            for f in faces:
+                weights.update((f.weight_min, f.weight_max))
+            out.append(
+                FamilyInfo(
+                    name=faces[0].family,
+                    source=faces[0].source,  # type: ignore[arg-type]
+                    files=tuple(sorted({f.path for f in faces})),
+                    weights=tuple(sorted(weights)),
+                    italic=any(f.italic for f in faces),
+                )
+            )
+        return sorted(out, key=lambda info: info.name.lower())
+
+    def has_family(self, name: str) -> bool:
+        return name.strip().lower() in self._faces
+
+    def check_family(self, name: str) -> None:
+        """Raise FontError naming a few known families if `name` is not one of them."""
+        if self.has_family(name):
+            return
+        known = [f.name for f in self.families() if f.source != "system"] or [
+            f.name for f in self.families()
+        ]
+        hint = ", ".join(known[:6]) if known else "none are installed"
+        raise FontError(f"unknown font family {name!r}; known families include {hint}")
+
+    def match(self, family: str, weight: int, italic: bool) -> Match | None:
+        key = (family.strip().lower(), weight, italic)
+        if key not in self._match_cache:
+            self._match_cache[key] = match_face(self._faces.get(key[0], []), weight, italic)
+        return self._match_cache[key]
+
+    def fallback_chain(self, weight: int, italic: bool) -> tuple[Match, ...]:
+        """Faces to try, in order, for a character the requested family lacks."""
+        key = (weight, italic)
+        chain = self._chain_cache.get(key)
+        if chain is None:
+            names = [n.lower() for n in FALLBACK_FAMILIES]
+            rest = sorted(
+                (k for k in self._faces if k not in names),
+                key=lambda k: (_PRIORITY[self._faces[k][0].source], _is_emoji(k), k),
+            )
+            matches = (self.match(name, weight, italic) for name in [*names, *rest])
+            chain = tuple(m for m in matches if m is not None)
+            self._chain_cache[key] = chain
+        return chain
+
+    def emoji_faces(self) -> tuple[Match, ...]:
+        return tuple(m for m in self.fallback_chain(400, False) if _is_emoji(m.face.family.lower()))
+
+    def face_for(self, cluster: str, family: str, weight: int, italic: bool, emoji: bool) -> Match:
+        """The face that draws a grapheme cluster: the family's own if it covers it, else a fallback."""
+        key = (cluster, family.lower(), weight * 2 + int(italic), emoji)
+        found = self._cluster_cache.get(key)  # type: ignore[arg-type]
+        if found is not None:
+            return found
+        primary = self.match(family, weight, italic)
+        candidates: list[Match] = []
+        if emoji:
+            candidates.extend(self.emoji_faces())
+        if primary is not None:
+            candidates.append(primary)
+        candidates.extend(self.fallback_chain(weight, italic))
+        found = next((m for m in candidates if m.face.covers(cluster)), None)
+        if found is None:
+            # Nobody has it: let the primary face draw its .notdef rather than fail the render.
+            found = primary or candidates[0] if candidates else None
+            if found is None:
+                raise FontError("no fonts are available to draw text")
+        if len(self._cluster_cache) > 50_000:
+            self._cluster_cache.clear()
+        self._cluster_cache[key] = found  # type: ignore[index]
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _file_stamp(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+        return str(os.path.getsize(path)).encode() + hashlib.blake2b(head, digest_size=8).digest()
+    except OSError:
+        return b"missing"
+
+
+def _is_emoji(family_key: str) -> bool:
+    return "emoji" in family_key
+
+
+def _font_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, _dirs, files in os.walk(root, followlinks=True):
+        for name in files:
+            if Path(name).suffix.lower() in FONT_SUFFIXES:
+                found.append(Path(dirpath) / name)
+    return sorted(found)
+
+
+def bundled_fonts_dir() -> Path:
+    override = os.environ.get("PINRENDER_FONTS_DIR")
+    if override:
+        return Path(override)
+    return Path(pinrender.__file__).resolve().parent.parent / "fonts"
+
+
+def _system_fonts_enabled() -> bool:
+    return os.environ.get("PINRENDER_SYSTEM_FONTS", "1").strip().lower() not in {
+        "0",
+        "false",
+        "no",
+        "off",
+    }
+
+
+def build_registry(bundled: Path | None = None, system: bool | None = None) -> FontRegistry:
+    """A fresh registry of the bundled folder and, unless disabled, the system's fonts."""
+    registry = FontRegistry()
+    folder = bundled if bundled is not None else bundled_fonts_dir()
+    if folder.is_dir():
+        registry.register_folder(folder, source="bundled")
+    if _system_fonts_enabled() if system is None else system:
+        for raw in SYSTEM_FONT_DIRS:
+            path = Path(raw).expanduser()
+            if path.is_dir():
+                registry.register_folder(path, source="system")
+    return registry
+
+
+@lru_cache(maxsize=1)
+def default_fonts() -> FontRegistry:
+    """The process-wide registry: bundled fonts plus system fonts (PINRENDER_SYSTEM_FONTS=0 skips them)."""
+    return build_registry()

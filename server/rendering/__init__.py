@@ -1,0 +1,1 @@
+"""Rendering service: the render pool, result cache and output production."""
