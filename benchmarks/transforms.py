@@ -37,7 +37,7 @@ SIZE_NAMES = {640: "m", 1080: "l", 320: "s"}
 
 
 def pinrender_job(path: Path, rule: str, target: int, fmt: str, setting: int) -> tuple[float, int]:
-    from pinrender._transform import transform
+    from pinrender import transform
 
     options: dict[str, object] = {"format": fmt}
     if rule == "short_edge":
@@ -115,7 +115,7 @@ RSS_SCRIPT = """
 import re, sys
 def hwm():
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) * 1024
-from pinrender._transform import transform
+from pinrender import transform
 base = hwm()
 out = transform(sys.argv[1], size="m", format=sys.argv[2])
 print(base, hwm(), len(out))

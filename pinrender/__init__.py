@@ -100,9 +100,7 @@ def transform_key(source: Any, **options: Any) -> str:
 
 def probe(source: Any) -> Any:
     """Width, height, format, frames, alpha and orientation, read from the header."""
-    from ._transform import probe as _probe
-
-    return _probe(source, services=default_renderer().services)
+    return default_renderer().probe(source)
 
 
 def __getattr__(name: str) -> Any:

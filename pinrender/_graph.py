@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from cachetools import LRUCache
+
+from ._budget import ByteBudget, Reservation, decode_budget
+from ._errors import DecodeError, LimitError, PinrenderError, RenderError, RenderTimeout
 
 KEY_LENGTH = 24  # hex characters: 96 bits
 
@@ -54,6 +59,9 @@ class Node:
     kind: ClassVar[str] = "node"
     # Cheap or lazy results (file bytes, lazy libvips images) are not worth keeping in the cache.
     cacheable: ClassVar[bool] = True
+    # What an unexpected library error while running becomes (see `node_error`): kinds that
+    # pull a source's pixels say DecodeError, since that is where a damaged file shows itself.
+    failure: ClassVar[type[PinrenderError]] = RenderError
 
     def inputs(self) -> tuple[Node, ...]:
         found: list[Node] = []
@@ -130,39 +138,189 @@ class ResultCache:
 
 @dataclass
 class ExecutionContext:
-    """What nodes may use while running: services (loader, fonts, limits) and counters."""
+    """What nodes may use while running: services (loader, fonts, limits), the cache, the
+    deadline, the decode budget, and counters."""
 
     services: Any
     cache: ResultCache | None = None
     runs: Counter[str] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # s by kind
-    check_deadline: Callable[[], None] = lambda: None
+    deadline: float | None = None  # time.monotonic() by which the execution must end
+    timeout: float | None = None  # the seconds that deadline stands for, for the message
+    # Decode memory held by this execution; the executor gives it back as pixels are released.
+    reservations: list[Reservation] = field(default_factory=list)
+
+    def check_deadline(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            limit = f"{self.timeout:g} s" if self.timeout is not None else "its deadline"
+            raise RenderTimeout(f"render took longer than {limit}")
+
+    @property
+    def decode_budget(self) -> ByteBudget:
+        return decode_budget(self.services.limits.max_decode_bytes)
+
+    def reserve(self, nbytes: int) -> None:
+        """Hold `nbytes` of the process's decode budget for pixels about to be decoded.
+
+        Waits for room until the deadline, unless this execution already holds some: waiting
+        while holding could leave two renders each waiting for the other.
+        """
+        held = any(r.nbytes for r in self.reservations)
+        self.reservations.append(self.decode_budget.acquire(nbytes, deadline=self.deadline,
+                                                            wait=not held))
+
+
+def _is_lazy(value: Any) -> bool:
+    """Whether `value` is a libvips image: a lazy pipeline that reads its sources when pulled,
+    often from a sequential decoder that can be read once only."""
+    pyvips = sys.modules.get("pyvips")  # no pyvips imported, no pyvips values
+    return pyvips is not None and isinstance(value, pyvips.Image)
+
+
+def shareable(value: Any) -> Any:
+    """`value` in a form any number of consumers may read in any order. Pillow images and bytes
+    already are (nodes never draw into their inputs); a lazy libvips image is rendered into
+    memory once, which costs no more than the random-access decode it would otherwise need."""
+    return value.copy_memory() if _is_lazy(value) else value
+
+
+@dataclass
+class _Step:
+    """A node to run, and how many consumers in this execution still have to read its value."""
+
+    node: Node
+    readers: int = 0
+
+
+@dataclass
+class _Entry:
+    """A value in the memo, the consumers still to read it, and the decode memory it keeps
+    in use (a lazy image keeps its whole pipeline's, back to the decode)."""
+
+    value: Any
+    readers: int
+    holds: list[Reservation]
+
+
+def _schedule(root: Node, cache: ResultCache | None,
+              memo: dict[str, _Entry]) -> list[_Step]:
+    """The nodes that must run, inputs first, with their readers counted. Cache hits go into
+    `memo` now (they are not looked up again, so eviction meanwhile cannot lose one) and their
+    inputs are not visited at all."""
+    steps: dict[str, _Step] = {}
+    order: list[_Step] = []
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        key = node.key
+        if expanded:
+            order.append(steps[key])
+            continue
+        if key in steps or key in memo:
+            continue
+        hit = cache.get(key) if node.cacheable and cache is not None else None
+        if hit is not None:
+            memo[key] = _Entry(hit, 0, [])
+            continue
+        steps[key] = _Step(node)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node.inputs()))
+    for step in order:
+        for child in step.node.inputs():
+            if child.key in steps:
+                steps[child.key].readers += 1
+            else:
+                memo[child.key].readers += 1
+    return order
 
 
 def execute(root: Node, ctx: ExecutionContext) -> Any:
-    """Run `root`, reusing values already computed in this run or held in the cache."""
-    import time
+    """Run `root`, reusing values already computed in this run or held in the cache.
 
-    memo: dict[str, Any] = {}
+    Values are dropped as soon as their last consumer has read them, and the memo and every
+    decode reservation are released when the execution ends, however it ends: no pixel buffer
+    outlives the call (nothing here forms a reference cycle that only the garbage collector
+    could break). Unexpected library errors come out as pinrender errors (see `node_error`).
+    """
+    memo: dict[str, _Entry] = {}
+    try:
+        for step in _schedule(root, ctx.cache, memo):
+            _run(step, ctx, memo)
+        entry = memo.pop(root.key)
+        return entry.value
+    finally:
+        memo.clear()
+        for reservation in ctx.reservations:
+            reservation.release()
+        ctx.reservations.clear()
 
-    def visit(node: Node) -> Any:
-        key = node.key
-        if key in memo:
-            return memo[key]
-        if node.cacheable and ctx.cache is not None:
-            hit = ctx.cache.get(key)
-            if hit is not None:
-                memo[key] = hit
-                return hit
-        values = [visit(child) for child in node.inputs()]
-        ctx.check_deadline()
-        started = time.perf_counter()
+
+def _run(step: _Step, ctx: ExecutionContext, memo: dict[str, _Entry]) -> None:
+    node = step.node
+    inputs = [memo[child.key] for child in node.inputs()]
+    values = [entry.value for entry in inputs]
+    ctx.check_deadline()
+    held_before = len(ctx.reservations)
+    started = time.perf_counter()
+    try:
         value = node.run(ctx, *values)
-        ctx.timings[node.kind] += time.perf_counter() - started
-        ctx.runs[node.kind] += 1
-        if node.cacheable and ctx.cache is not None:
-            ctx.cache.put(key, value)
-        memo[key] = value
-        return value
+    except PinrenderError:
+        raise
+    except Exception as exc:
+        error = node_error(node, exc)
+        if error is None:
+            raise
+        raise error from exc
+    finally:
+        del values
+    ctx.timings[node.kind] += time.perf_counter() - started
+    ctx.runs[node.kind] += 1
+    holds = ctx.reservations[held_before:]
+    if _is_lazy(value):
+        holds += [r for entry in inputs for r in entry.holds]
+    cached = node.cacheable and ctx.cache is not None
+    if step.readers > 1 or cached:
+        value = shareable(value)
+    if cached:
+        ctx.cache.put(node.key, value)  # type: ignore[union-attr]
+    memo[node.key] = _Entry(value, step.readers, holds)
+    for child, entry in zip(node.inputs(), inputs):
+        entry.readers -= 1
+        if entry.readers <= 0 and memo.get(child.key) is entry:
+            del memo[child.key]
+            _release_unheld(entry, memo)
 
-    return visit(root)
+
+def _release_unheld(dropped: _Entry, memo: dict[str, _Entry]) -> None:
+    """Give back the decode memory of a dropped value that no value still in the memo keeps."""
+    if not dropped.holds:
+        return
+    still = {id(r) for entry in memo.values() for r in entry.holds}
+    for reservation in dropped.holds:
+        if id(reservation) not in still:
+            reservation.release()
+
+
+def node_error(node: Node, exc: Exception) -> PinrenderError | None:
+    """The pinrender error an unexpected library error of `node` stands for, or None for an
+    error that is a bug here (TypeError, KeyError...) and must surface as one.
+
+    libvips decodes lazily, so a damaged source fails wherever its pixels are first pulled;
+    a node kind says through `failure` whether its failures are its source's or its own.
+    """
+    from PIL import Image
+
+    if isinstance(exc, Image.DecompressionBombError):
+        return LimitError(f"{node.kind}: {exc}")
+    pyvips = sys.modules.get("pyvips")
+    if pyvips is not None and isinstance(exc, pyvips.Error):
+        from ._codecs.vips import vips_message
+
+        detail = vips_message(exc)
+    elif isinstance(exc, (OSError, ValueError)):
+        detail = str(exc) or type(exc).__name__
+    else:
+        return None
+    if issubclass(node.failure, DecodeError):
+        return node.failure(f"cannot decode the image ({node.kind}): {detail}")
+    return node.failure(f"the {node.kind} step failed: {detail}")

@@ -19,6 +19,10 @@ class Limits:
     max_frames: int = 500
     max_animation_pixels: int = 400_000_000  # width * height * frames
     max_svg_bytes: int = 10 * 1024 * 1024
+    # Decoded pixels held at once by all concurrent decodes in the process, estimated from each
+    # header (after shrink-on-load; a progressive JPEG's coefficients at full size). A decode
+    # waits for room until the render's deadline; one larger than the whole budget runs alone.
+    max_decode_bytes: int = 1024 * 1024 * 1024
     # Transform outputs.
     max_output_pixels: int = 100_000_000
     # Remote fetches.

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import RenderTimeout
+from ._budget import ByteBudget, decode_budget
 from ._formats import MEDIA_TYPES, output_format, output_quality
 from ._graph import ExecutionContext, Node, ResultCache, execute
 from ._model import Template, TextLayer
@@ -84,14 +84,17 @@ class Renderer:
         return plan_render(spec, format=fmt, quality=q, fonts=self.services.fonts.fingerprint,
                            allow_local=self.services.loader.allow_local)
 
+    @property
+    def decode_budget(self) -> ByteBudget:
+        """The process-wide decode memory budget this renderer's limits name
+        (`Limits.max_decode_bytes`): `capacity`, `in_use`, `high_water` and `waits` in bytes."""
+        return decode_budget(self.services.limits.max_decode_bytes)
+
     def execute(self, root: Node) -> tuple[Any, ExecutionContext]:
+        """Run a planned graph within this renderer's deadline; its value and the context
+        (run counts and timings by node kind)."""
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
-
-        def check_deadline() -> None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise RenderTimeout(f"render took longer than {self.timeout:g} s")
-
-        ctx = ExecutionContext(self.services, self.cache, check_deadline=check_deadline)
+        ctx = ExecutionContext(self.services, self.cache, deadline=deadline, timeout=self.timeout)
         value = execute(root, ctx)
         self.stats.update(ctx.runs)
         return value, ctx
@@ -135,11 +138,21 @@ class Renderer:
         return Layout(spec.canvas.width, spec.canvas.height, blocks)
 
     def transform(self, source: Any, **options: Any) -> bytes:
-        from ._transform import transform
+        """Resize and convert an image: `size` s/m/l, `width`, `format`, `quality`,
+        `keep_metadata`."""
+        from ._transform import plan_source_transform
 
-        return transform(source, services=self.services, cache=self.cache, **options)
+        value, _ = self.execute(plan_source_transform(source, self.services, **options))
+        return bytes(value)
 
     def transform_key(self, source: Any, **options: Any) -> str:
-        from ._transform import transform_key
+        """The transform's content key (its ETag), computed without decoding anything."""
+        from ._transform import plan_source_transform
 
-        return transform_key(source, services=self.services, **options)
+        return plan_source_transform(source, self.services, **options).key
+
+    def probe(self, source: Any) -> Any:
+        """Width, height, format, frames, alpha and orientation, read from the header."""
+        from ._transform import probe
+
+        return probe(source, self.services)

@@ -2,7 +2,8 @@
 
     Encode(Resize(ToSrgb(Orient(Decode(Source(ref), hint))), rule, target), format, quality)
 
-`plan_transform` is pure: no bytes are read, so `transform_key` (the ETag) costs nothing. The
+`plan_transform` is pure: no bytes are read, so a transform's key (the ETag) costs nothing; the
+Renderer executes the plan. The
 shrink-on-load hint is derived from the size rule alone (cover a target x target box for a short
 edge, a target-wide strip for a width), so planning never needs the source's dimensions.
 """
@@ -10,35 +11,21 @@ edge, a target-wide strip for a width), so planning never needs the source's dim
 from __future__ import annotations
 
 import os
-import threading
 from typing import Any
 
 from ._codecs import ProbeInfo, normalise_format
 from ._codecs import probe as probe_bytes
 from ._errors import TemplateError
 from ._geometry import SIZE_PRESETS, VARIANT_ALIASES, VARIANT_WIDTHS
-from ._graph import ExecutionContext, Node, ResultCache, execute
+from ._graph import Node
 from ._nodes.encode import Encode
 from ._nodes.resize import Resize
 from ._nodes.source import Decode, Orient, ShrinkHint, Source, ToSrgb
 from ._services import Services
-from ._sources import SafeLoader, SourceRef, source_ref
+from ._sources import SourceRef, source_ref
 
 SourceInput = str | bytes | os.PathLike[str] | SourceRef
 ANIMATABLE = (None, "webp", "gif")
-
-_default: Services | None = None
-_default_lock = threading.Lock()
-
-
-def default_services() -> Services:
-    """Services for transforms alone (no fonts needed), built on first use."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = Services(loader=SafeLoader(), fonts=None)  # type: ignore[arg-type]
-        return _default
-
 
 def size_rule(size: str | None, width: int | str | None) -> tuple[str, int] | None:
     """The canonical (rule, target) of `size` / `width` options, or TemplateError naming the
@@ -109,29 +96,12 @@ def _ref(source: SourceInput, services: Services) -> SourceRef:
     return source_ref(source, allow_local=allow_local)
 
 
-def transform(source: SourceInput, *, size: str | None = None, width: int | str | None = None,
-              format: str | None = None, quality: int | None = None, keep_metadata: bool = False,
-              services: Services | None = None, cache: ResultCache | None = None) -> bytes:
-    """Resize and convert an image; see `plan_transform` for the options."""
-    services = services or default_services()
-    root = plan_transform(_ref(source, services), size=size, width=width, format=format,
-                          quality=quality, keep_metadata=keep_metadata)
-    value: Any = execute(root, ExecutionContext(services, cache))
-    return bytes(value)
+def plan_source_transform(source: SourceInput, services: Services, **options: Any) -> Node:
+    """`plan_transform` of a source given as a path, bytes, URL or SourceRef."""
+    return plan_transform(_ref(source, services), **options)
 
 
-def transform_key(source: SourceInput, *, size: str | None = None,
-                  width: int | str | None = None, format: str | None = None,
-                  quality: int | None = None, keep_metadata: bool = False,
-                  services: Services | None = None) -> str:
-    """The content key of a transform (its ETag), computed without decoding anything."""
-    services = services or default_services()
-    return plan_transform(_ref(source, services), size=size, width=width, format=format,
-                          quality=quality, keep_metadata=keep_metadata).key
-
-
-def probe(source: SourceInput, *, services: Services | None = None) -> ProbeInfo:
+def probe(source: SourceInput, services: Services) -> ProbeInfo:
     """Width, height, format, frames, alpha and orientation, from the header alone."""
-    services = services or default_services()
     data = services.loader.load(_ref(source, services))
     return probe_bytes(data, services.limits)

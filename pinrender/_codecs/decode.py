@@ -5,6 +5,7 @@ grey-filled), sequential where possible, and shrunk on load to no less than the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,9 +35,16 @@ class ShrinkHint:
 
 
 def decode(data: bytes, limits: Limits, *, hint: ShrinkHint | None = None,
-           animated: bool = False) -> pyvips.Image:
+           animated: bool = False,
+           reserve: Callable[[int], None] | None = None) -> pyvips.Image:
+    """Decode `data` lazily. `reserve`, if given, is called with the decode's estimated memory
+    (see `decoded_bytes`) after the header is checked and before the decoder starts."""
     info, data = probe_prepared(data, limits)
-    image = _load(data, info, limits, hint, animated and info.frames > 1)
+    all_frames = animated and info.frames > 1
+    options = _options(info, limits, hint, all_frames)
+    if reserve is not None:
+        reserve(decoded_bytes(info, options, all_frames))
+    image = _load(data, info, options)
     image = image.copy()
     image.set_type(pyvips.GValue.gstr_type, FORMAT_FIELD, info.format)
     image.set_type(pyvips.GValue.gint_type, FULL_WIDTH, info.width)
@@ -66,13 +74,31 @@ def jpeg_shrink(width: int, height: int, scale: float) -> int:
     return 1
 
 
-def _load(data: bytes, info: ProbeInfo, limits: Limits, hint: ShrinkHint | None,
-          all_frames: bool) -> pyvips.Image:
+def decoded_bytes(info: ProbeInfo, options: dict[str, object], all_frames: bool) -> int:
+    """What decoding with `options` holds at most, from the header: width x height x bands x
+    bytes per band after the shrink-on-load factor, every frame of an animation; plus, for a
+    progressive JPEG, libjpeg's coefficients of the whole image (2 bytes each), which it keeps
+    whatever the shrink. Sequential decodes often hold far less; this is the ceiling."""
+    width, height = info.width, info.height
+    shrink = options.get("shrink")
+    scale = options.get("scale")
+    if isinstance(shrink, int) and shrink > 1:
+        width, height = math.ceil(width / shrink), math.ceil(height / shrink)
+    elif isinstance(scale, float) and scale < 1.0:
+        width, height = math.ceil(width * scale), math.ceil(height * scale)
+    frames = info.frames if all_frames else 1
+    total = width * height * info.bands * info.band_bytes * frames
+    if info.format in ("heic", "bmp"):
+        total *= 2  # decoded by Pillow, then copied into libvips
+    if info.format == "jpeg" and info.interlaced:
+        total += info.width * info.height * info.bands * 2
+    return total
+
+
+def _options(info: ProbeInfo, limits: Limits, hint: ShrinkHint | None,
+             all_frames: bool) -> dict[str, object]:
+    """The libvips loader options for decoding `info`'s image for `hint`."""
     fmt = info.format
-    if fmt == "heic":
-        return pillow.decode_heic(data)
-    if fmt == "bmp":
-        return pillow.decode_bmp(data)
     scale = needed_scale(info, hint)
     options: dict[str, object] = {"fail_on": "warning"}
     # A frame-by-frame pipeline crops the frame strip out of order, and flips and rotations
@@ -92,7 +118,15 @@ def _load(data: bytes, info: ProbeInfo, limits: Limits, hint: ShrinkHint | None,
         options["unlimited"] = False
     elif fmt == "tiff":
         options["page"] = 0
-    return vips.load(VIPS_LOADERS[fmt], data, **options)
+    return options
+
+
+def _load(data: bytes, info: ProbeInfo, options: dict[str, object]) -> pyvips.Image:
+    if info.format == "heic":
+        return pillow.decode_heic(data)
+    if info.format == "bmp":
+        return pillow.decode_bmp(data)
+    return vips.load(VIPS_LOADERS[info.format], data, **options)
 
 
 def _safe_scale(info: ProbeInfo, scale: float) -> float:

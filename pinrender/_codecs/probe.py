@@ -18,6 +18,7 @@ from .svg import sanitize_svg
 VIPS_LOADERS = {"jpeg": "jpegload_buffer", "png": "pngload_buffer", "webp": "webpload_buffer",
                 "gif": "gifload_buffer", "tiff": "tiffload_buffer", "avif": "heifload_buffer",
                 "svg": "svgload_buffer"}
+BAND_BYTES = {"uchar": 1, "char": 1, "ushort": 2, "short": 2}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class ProbeInfo:
     frames: int = 1
     has_alpha: bool = False
     orientation: int = 1
+    bands: int = 3  # channels as decoded, alpha included
+    band_bytes: int = 1  # 2 for 16-bit, 4 for float
+    # A progressive JPEG (or an interlaced PNG): decoders hold the whole image to assemble it.
+    interlaced: bool = False
 
     @property
     def oriented_width(self) -> int:
@@ -89,7 +94,9 @@ def _probe_vips(data: bytes, fmt: str) -> ProbeInfo:
     if fmt == "tiff":
         frames = 1
     return ProbeInfo(image.width, image.height, fmt, max(1, frames), bool(image.hasalpha()),
-                     orientation if 1 <= orientation <= 8 else 1)
+                     orientation if 1 <= orientation <= 8 else 1, bands=image.bands,
+                     band_bytes=BAND_BYTES.get(image.format, 4),
+                     interlaced=bool(_int_field(image, "interlaced", 0)))
 
 
 def _int_field(image: pyvips.Image, name: str, default: int) -> int:
@@ -111,9 +118,11 @@ def _probe_pillow(data: bytes, fmt: str) -> ProbeInfo:
             raise DecodeError(f"cannot read the HEIC header: {exc}") from None
         width, height = heif.size
         # libheif applies the container's rotation itself, so EXIF orientation is not re-applied.
-        return ProbeInfo(width, height, fmt, 1, bool(heif.has_alpha), 1)
+        return ProbeInfo(width, height, fmt, 1, bool(heif.has_alpha), 1,
+                         bands=4 if heif.has_alpha else 3)
     from . import pillow
 
     with pillow.open_bmp(data) as im:
         width, height = im.size
-        return ProbeInfo(width, height, fmt, 1, im.mode in ("RGBA", "LA", "PA"), 1)
+        return ProbeInfo(width, height, fmt, 1, im.mode in ("RGBA", "LA", "PA"), 1,
+                         bands=len(im.mode))

@@ -8,6 +8,7 @@ from typing import Any
 import pyvips
 from PIL import Image
 
+from .._errors import DecodeError
 from .._geometry import fit, parse_position
 from .._graph import ExecutionContext, Node
 from .pixels import apply_mask, rounded_mask, vips_to_pil
@@ -47,6 +48,7 @@ class Fit(Node):
     """Scale and crop or pad an image into a box, as CSS object-fit and object-position do."""
 
     kind = "fit"
+    failure = DecodeError  # the first node to pull a source's pixels: damage shows itself here
     image: Node
     width: int
     height: int

@@ -8,6 +8,7 @@ from typing import Any, Literal
 import pyvips
 
 from .._codecs.ops import resize
+from .._errors import DecodeError
 from .._graph import ExecutionContext, Node
 
 SizeRule = Literal["short_edge", "width"]
@@ -20,6 +21,7 @@ class Resize(Node):
     target: int
     kind = "resize"
     cacheable = False  # lazy; the encoded result after it is what is worth keeping
+    failure = DecodeError  # lazy too: pixels of a damaged source may first fail here
 
     def run(self, ctx: ExecutionContext, *inputs: Any) -> pyvips.Image:
         return resize(inputs[0], self.rule, self.target)

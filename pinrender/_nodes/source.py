@@ -9,6 +9,7 @@ import pyvips
 
 from .._codecs import ShrinkHint, decode
 from .._codecs.ops import orient, to_srgb
+from .._errors import DecodeError, SourceError
 from .._graph import ExecutionContext, Node, digest
 from .._sources import SourceRef
 
@@ -22,6 +23,7 @@ class Source(Node):
     ref: SourceRef
     kind = "source"
     cacheable = False  # the loader keeps its own byte-bounded cache of fetched URLs
+    failure = SourceError
 
     @property
     def key(self) -> str:
@@ -41,10 +43,14 @@ class Decode(Node):
     animated: bool = False
     kind = "decode"
     cacheable = False  # lazy: it costs nothing until pixels are pulled through it
+    failure = DecodeError
 
     def run(self, ctx: ExecutionContext, *inputs: Any) -> pyvips.Image:
         (data,) = inputs
-        return decode(data, ctx.services.limits, hint=self.hint, animated=self.animated)
+        # The estimate is reserved from the process's decode budget before the decoder starts;
+        # the executor gives it back once every image derived from this one is released.
+        return decode(data, ctx.services.limits, hint=self.hint, animated=self.animated,
+                      reserve=ctx.reserve)
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Orient(Node):
     image: Node
     kind = "orient"
     cacheable = False
+    failure = DecodeError
 
     def run(self, ctx: ExecutionContext, *inputs: Any) -> pyvips.Image:
         return orient(inputs[0])
@@ -66,6 +73,7 @@ class ToSrgb(Node):
     image: Node
     kind = "to_srgb"
     cacheable = False
+    failure = DecodeError
 
     def run(self, ctx: ExecutionContext, *inputs: Any) -> pyvips.Image:
         return to_srgb(inputs[0])

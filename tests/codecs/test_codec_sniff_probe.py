@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from transform import imagegen as g
 
+from pinrender import DEFAULT_LIMITS, DecodeError, LimitError, Limits
 from pinrender._codecs import decode, probe, sniff
 from pinrender._codecs.decode import ShrinkHint, jpeg_shrink
-from pinrender._errors import DecodeError, LimitError
-from pinrender._limits import DEFAULT_LIMITS, Limits
 
 pytestmark = pytest.mark.timeout(30)
 

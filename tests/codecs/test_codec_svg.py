@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from transform import imagegen as g
 
+from pinrender import DEFAULT_LIMITS, DecodeError, LimitError, Limits, transform
 from pinrender._codecs.svg import sanitize_svg
-from pinrender._errors import DecodeError, LimitError
-from pinrender._limits import DEFAULT_LIMITS, Limits
-from pinrender._transform import transform
 
 pytestmark = pytest.mark.timeout(30)
 

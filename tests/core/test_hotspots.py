@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from pinrender._errors import TemplateError
+from pinrender import TemplateError
 from pinrender._hotspots import markers_of, plan_hotspot_overlay, render_hotspot_overlay
 from pinrender._nodes.hotspots import marker_radius
 from pinrender._services import Services

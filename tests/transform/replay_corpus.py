@@ -8,8 +8,7 @@ import resource
 import sys
 import time
 
-from pinrender._errors import SourceError
-from pinrender._transform import probe, transform
+from pinrender import SourceError, probe, transform
 
 LIMIT_BYTES = 2 * 1024**3
 

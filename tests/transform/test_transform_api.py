@@ -9,11 +9,21 @@ import pytest
 import pyvips
 from PIL import Image
 
-from pinrender._errors import DecodeError, LimitError, SourceError, TemplateError
-from pinrender._limits import Limits
-from pinrender._services import Services
-from pinrender._sources import SafeLoader, source_ref
-from pinrender._transform import plan_transform, probe, transform, transform_key
+import pinrender
+from pinrender import (
+    DecodeError,
+    LimitError,
+    Limits,
+    SafeLoader,
+    Services,
+    SourceError,
+    TemplateError,
+    probe,
+    source_ref,
+    transform,
+    transform_key,
+)
+from pinrender._transform import plan_transform
 
 from . import imagegen as g
 
@@ -239,22 +249,22 @@ def test_lying_extension_is_decoded_by_content(tmp_path) -> None:
 
 
 def test_limits_come_from_services() -> None:
-    services = Services(loader=SafeLoader(), fonts=None,  # type: ignore[arg-type]
-                        limits=Limits(max_source_pixels=10_000))
+    renderer = pinrender.Renderer(Services(loader=SafeLoader(), fonts=pinrender.default_fonts(),
+                                           limits=Limits(max_source_pixels=10_000)))
     with pytest.raises(LimitError, match="over the limit"):
-        transform(g.png(300, 200), size="s", services=services)
+        renderer.transform(g.png(300, 200), size="s")
     with pytest.raises(SourceError):
-        probe(g.png(300, 200), services=services)
+        renderer.probe(g.png(300, 200))
 
 
 def test_result_cache_returns_the_same_bytes_without_rerunning() -> None:
-    from pinrender._graph import ResultCache
-
-    cache = ResultCache(16 * 1024 * 1024)
+    renderer = pinrender.Renderer(cache_bytes=16 * 1024 * 1024)
     data = g.jpeg(800, 600)
-    first = transform(data, size="s", format="webp", cache=cache)
-    assert cache.bytes_used >= len(first)
-    assert transform(data, size="s", format="webp", cache=cache) == first
+    first = renderer.transform(data, size="s", format="webp")
+    assert renderer.cache.bytes_used >= len(first)
+    assert renderer.stats["decode"] == 1
+    assert renderer.transform(data, size="s", format="webp") == first
+    assert renderer.stats["decode"] == 1  # the encoded result came from the cache
 
 
 @pytest.mark.timeout(5)  # decoding 80 megapixels of a header lie would not finish in time

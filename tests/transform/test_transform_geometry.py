@@ -45,7 +45,7 @@ def test_pipeline_gives_the_planned_size(w: int, h: int, rule: str, target: int)
 @pytest.mark.parametrize("fmt", ["jpeg", "webp"])
 @pytest.mark.parametrize("w,h", [(2725, 2225), (1001, 999), (3001, 2000)])
 def test_shrink_on_load_gives_the_same_size_as_a_full_decode(fmt: str, w: int, h: int) -> None:
-    from pinrender._transform import transform
+    from pinrender import transform
 
     data = g.ALL_FORMATS[fmt](w, h)
     for size, short in SIZE_PRESETS.items():
