@@ -68,7 +68,8 @@ def build_renderer(settings: Settings) -> pinrender.Renderer:
     # stay under the (smaller) fetch cap, which the loader enforces with its own limits.
     largest_upload = max([settings.max_source_bytes,
                           *(plan.max_file_bytes for plan in settings.plans.values())])
-    limits = replace(fetch_limits, max_source_bytes=largest_upload)
+    limits = replace(fetch_limits, max_source_bytes=largest_upload,
+                     max_decode_bytes=settings.decode_memory_bytes)
     # allow_local=False: an `image_url` in a request must never read the server's own files.
     services = pinrender.Services(
         loader=pinrender.SafeLoader(fetch_limits, allow_local=False),

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     retry_after: int = Field(default=2, ge=1)
     result_cache_bytes: int = Field(default=64 * 2**20, ge=0)
     renderer_cache_bytes: int = Field(default=128 * 2**20, ge=0)
+    # Decoded pixels all renders in this process may hold at once (estimated from each image's
+    # header); decodes beyond it wait their turn, up to the render timeout.
+    decode_memory_bytes: int = Field(default=GB, ge=MB)
 
     # HTTP.
     render_max_age: int = Field(default=3600, ge=0)

@@ -236,4 +236,6 @@ class RenderService:
             "nodes": dict(self.renderer.stats),
             "cacheBytes": self.cache.bytes_used,
             "cacheEntries": len(self.cache),
+            "decodeBytes": self.renderer.decode_budget.in_use,
+            "decodeBytesHighWater": self.renderer.decode_budget.high_water,
         }
