@@ -26,6 +26,10 @@ class Reservation:
         self._budget: ByteBudget | None = budget
         self.nbytes = nbytes
 
+    @property
+    def held(self) -> bool:
+        return self._budget is not None and self.nbytes > 0
+
     def release(self) -> None:
         budget, self._budget = self._budget, None
         if budget is not None:

@@ -165,7 +165,7 @@ class ExecutionContext:
         Waits for room until the deadline, unless this execution already holds some: waiting
         while holding could leave two renders each waiting for the other.
         """
-        held = any(r.nbytes for r in self.reservations)
+        held = any(r.held for r in self.reservations)
         self.reservations.append(self.decode_budget.acquire(nbytes, deadline=self.deadline,
                                                             wait=not held))
 

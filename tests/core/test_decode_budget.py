@@ -4,6 +4,7 @@ waiting at the render's deadline."""
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 
@@ -141,3 +142,38 @@ def test_releasing_twice_gives_back_once() -> None:
     assert budget.in_use == 40
     b.release()
     assert budget.in_use == 0 and budget.high_water == 100
+
+
+def png(width: int, height: int, seed: int) -> bytes:
+    xy = pyvips.Image.xyz(width, height)
+    image = ((xy[0] + seed) % 256).cast("uchar").bandjoin([(xy[1] % 256).cast("uchar")] * 2)
+    return bytes(image.copy(interpretation="srgb").pngsave_buffer())
+
+
+def test_a_decode_is_given_back_once_its_pixels_are_used() -> None:
+    """Two image layers from two files, a budget that holds one decode: the first layer's decode
+    is released when its fitted pixels exist, so the second never has to exceed the budget."""
+    one = 400 * 300 * 3
+    r = renderer(one + one // 2)
+    layers = [{"name": f"l{i}", "type": "image", "x": 200 * i, "y": 0, "width": 200,
+               "height": 150, "image_url": "data:image/png;base64," + base64.b64encode(
+                   png(400, 300, i)).decode(), "objectFit": "fill"} for i in range(2)]
+    out = r.render({"canvas": {"width": 400, "height": 150}, "layers": layers})
+    assert pyvips.Image.new_from_buffer(out, "").width == 400
+    assert r.decode_budget.high_water == one  # one decode at a time, each estimated exactly
+    assert r.decode_budget.in_use == 0
+
+
+def test_an_execution_holding_budget_takes_more_without_waiting() -> None:
+    """Waiting while holding could deadlock two renders; the second reservation goes over."""
+    from pinrender._graph import ExecutionContext
+
+    limits = pinrender.Limits(max_decode_bytes=1001)
+    ctx = ExecutionContext(pinrender.Services(pinrender.SafeLoader(), None, limits),  # type: ignore[arg-type]
+                           deadline=time.monotonic() + 0.2)
+    ctx.reserve(600)
+    ctx.reserve(600)  # does not wait: would otherwise raise RenderTimeout at the deadline
+    assert ctx.decode_budget.in_use == 1200
+    for reservation in ctx.reservations:
+        reservation.release()
+    assert ctx.decode_budget.in_use == 0

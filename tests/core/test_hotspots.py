@@ -7,11 +7,10 @@ import io
 import pytest
 from PIL import Image
 
-from pinrender import TemplateError
+from pinrender import SafeLoader, Services, TemplateError
 from pinrender._hotspots import markers_of, plan_hotspot_overlay, render_hotspot_overlay
 from pinrender._nodes.hotspots import marker_radius
-from pinrender._services import Services
-from pinrender._sources import SafeLoader, SourceRef
+from pinrender._sources import SourceRef
 from tests.conftest import decode
 
 
