@@ -3,9 +3,9 @@
     Encode(Resize(ToSrgb(Orient(Decode(Source(ref), hint))), rule, target), format, quality)
 
 `plan_transform` is pure: no bytes are read, so a transform's key (the ETag) costs nothing; the
-Renderer executes the plan. The
-shrink-on-load hint is derived from the size rule alone (cover a target x target box for a short
-edge, a target-wide strip for a width), so planning never needs the source's dimensions.
+Renderer executes the plan. The shrink-on-load hint is derived from the size rule alone (cover a
+target x target box for a short edge, a target-wide strip for a width), so planning never needs
+the source's dimensions.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ._sources import SourceRef, source_ref
 
 SourceInput = str | bytes | os.PathLike[str] | SourceRef
 ANIMATABLE = (None, "webp", "gif")
+
 
 def size_rule(size: str | None, width: int | str | None) -> tuple[str, int] | None:
     """The canonical (rule, target) of `size` / `width` options, or TemplateError naming the
