@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 import pyvips
@@ -88,17 +87,3 @@ def test_bad_options() -> None:
     with pytest.raises(ValueError):
         encode(card(), "jpeg", 101)
 
-
-def test_card_encodes_fast() -> None:
-    """The OG compositor hands over a 1200x630 RGBA Pillow image; targets are JPEG < 10 ms and
-    PNG / WebP well under 40 ms on this class of machine. Asserted loosely (shared CI cores)."""
-    image = card()
-    bounds = {"jpeg": 30.0, "png": 120.0, "webp": 120.0}
-    for fmt, bound in bounds.items():
-        encode(image, fmt, None)
-        times = []
-        for _ in range(5):
-            started = time.perf_counter()
-            encode(image, fmt, None)
-            times.append((time.perf_counter() - started) * 1000)
-        assert sorted(times)[2] < bound, (fmt, times)
