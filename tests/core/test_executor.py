@@ -110,7 +110,7 @@ LAYER = st.tuples(st.sampled_from(sorted(SOURCES)), st.integers(20, 140), st.int
 
 @given(layers=st.lists(LAYER, min_size=2, max_size=5),
        repeat=st.lists(st.integers(0, 4), max_size=3))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_sharing_sources_never_changes_pixels(layers: list, repeat: list[int]) -> None:
     # repeat some layers exactly, so whole fitted nodes are shared as well as decodes
     layers = layers + [layers[i % len(layers)] for i in repeat]
