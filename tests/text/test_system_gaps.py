@@ -4,6 +4,7 @@ without FriBidi), no font for a script (boxes). Bidi levels come from a wheel ei
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -32,8 +33,6 @@ CARD = {
 
 def python(code: str, system_fonts: bool = True) -> subprocess.CompletedProcess[str]:
     env = {"PINRENDER_SYSTEM_FONTS": "1" if system_fonts else "0"}
-    import os
-
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
                           text=True, timeout=120, env={**os.environ, **env})
 
@@ -53,7 +52,7 @@ pinrender.render(card, variables={{"text": "Second Latin card"}})
 print("LATIN", png[:8] == b"\\x89PNG\\r\\n\\x1a\\n")
 from pinrender._cli import main
 main(["fonts"])
-""")
+""", system_fonts=False)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "RENDERED" not in out and out.count("REFUSED") == 3
@@ -73,7 +72,7 @@ for text in ("مرحبا بالعالم", "नमस्ते", "שלום"):
     assert pinrender.render(card, variables={{"text": text}})[:4] == b"\\x89PNG"
 from pinrender._cli import main
 main(["fonts"])
-""")
+""", system_fonts=False)
     assert result.returncode == 0, result.stderr
     assert "shaping: raqm (HarfBuzz shaping)" in result.stdout
     assert "FriBidi" in result.stdout and "kerning" not in result.stderr
@@ -88,8 +87,7 @@ def test_missing_scripts_of_the_bundled_fonts(fonts: FontRegistry) -> None:
 
 def test_fonts_command_reports_scripts_without_a_font() -> None:
     result = subprocess.run([sys.executable, "-m", "pinrender", "fonts"], capture_output=True,
-                            text=True, timeout=120, env={**__import__("os").environ,
-                                                         "PINRENDER_SYSTEM_FONTS": "0"})
+                            text=True, timeout=120, env={**os.environ, "PINRENDER_SYSTEM_FONTS": "0"})
     assert result.returncode == 0, result.stderr
     report = result.stdout.split("scripts without a font", 1)[1]
     for line in ("Han: install fonts-noto-cjk", "Hangul: install fonts-noto-cjk",
