@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import PinrenderError
+from ._renderer import Renderer
 
 
 class UsageError(Exception):
@@ -43,11 +44,27 @@ def _variables(pairs: Sequence[str]) -> dict[str, str]:
     return result
 
 
-def cmd_render(args: argparse.Namespace) -> int:
+def _font_paths(args: argparse.Namespace) -> list[Path]:
+    """`--font FILE` and `--font-dir DIR`, each checked to be what its flag says."""
+    for file in args.font:
+        if Path(file).is_dir():
+            raise UsageError(f"--font {file}: is a folder; use --font-dir")
+    for folder in args.font_dir:
+        if Path(folder).exists() and not Path(folder).is_dir():
+            raise UsageError(f"--font-dir {folder}: not a folder; use --font")
+    return [Path(p) for p in [*args.font, *args.font_dir]]
+
+
+def _renderer(args: argparse.Namespace) -> Renderer:
     from . import default_renderer
 
+    paths = _font_paths(args)
+    return Renderer(fonts=paths) if paths else default_renderer()
+
+
+def cmd_render(args: argparse.Namespace) -> int:
     layers = _read_json_arg(args.layers, "--layers") if args.layers else None
-    data = default_renderer().render(args.template, layers, variables=_variables(args.var),
+    data = _renderer(args).render(args.template, layers, variables=_variables(args.var),
                                      format=args.format, quality=args.quality)
     if args.output == "-":
         sys.stdout.buffer.write(data)
@@ -64,13 +81,39 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_fonts(args: argparse.Namespace) -> int:
-    from ._text import default_fonts
+    from ._text import missing_scripts, shaping_status
 
-    for family in default_fonts().families():
-        weights = ",".join(str(w) for w in family.weights)
-        italic = " italic" if family.italic else ""
-        print(f"{family.name}\t{family.source}\t{weights}{italic}\t{len(family.files)} file(s)")
+    fonts = _renderer(args).services.fonts
+    if args.files:
+        for face in fonts.faces():
+            weight = (f"{face.weight_min}-{face.weight_max}" if face.weight_min != face.weight_max
+                      else str(face.weight_min))
+            style = "italic" if face.italic else "normal"
+            index = f"#{face.index}" if face.path.lower().endswith((".ttc", ".otc")) else ""
+            print(f"{face.family}\t{weight}\t{style}\t{face.source}\t{face.path}{index}")
+    else:
+        for family in fonts.families():
+            weights = ",".join(str(w) for w in family.weights)
+            italic = " italic" if family.italic else ""
+            sources = "+".join(family.sources)
+            print(f"{family.name}\t{sources}\t{weights}{italic}\t{len(family.files)} file(s)")
+    # The two ways text silently comes out wrong, said where someone checking fonts will look.
+    print(f"\nshaping: {shaping_status().describe()}")
+    missing = missing_scripts(fonts)
+    if missing:
+        print("scripts without a font (they render as empty boxes):")
+        for script in missing:
+            print(f"  {script.name}: install {script.package} (Debian/Ubuntu) or pass a font")
+    else:
+        print("every checked script has a font")
     return 0
+
+
+def _add_font_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--font", action="append", default=[], metavar="FILE",
+                        help="use this font file too (.ttf .otf .ttc .otc; repeatable)")
+    parser.add_argument("--font-dir", action="append", default=[], metavar="DIR",
+                        help="use every font file under this folder too (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,9 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--format", default="png", choices=["png", "jpeg", "jpg", "webp", "avif"])
     render.add_argument("--quality", type=int, help="1-100, for lossy formats")
     render.add_argument("-o", "--output", required=True, help="output file, or - for stdout")
+    _add_font_options(render)
     render.set_defaults(handler=cmd_render)
 
-    fonts = commands.add_parser("fonts", help="list the font families pinrender can use")
+    fonts = commands.add_parser(
+        "fonts", help="list the font families pinrender can use, the shaping engine, and the "
+        "scripts no font covers")
+    fonts.add_argument("--files", action="store_true", help="one line per face with its file")
+    _add_font_options(fonts)
     fonts.set_defaults(handler=cmd_fonts)
     return parser
 

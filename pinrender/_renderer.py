@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ._budget import ByteBudget, decode_budget
@@ -60,11 +62,23 @@ def default_services() -> Services:
 
 
 class Renderer:
-    """Renders templates. One instance holds the services and cache that its renders share."""
+    """Renders templates. One instance holds the services and cache that its renders share.
+
+    `fonts` adds your own font files and folders (searched recursively for .ttf/.otf/.ttc/.otc)
+    to the bundled and system fonts, for this renderer only: `Renderer(fonts=["Brand.ttf"])`.
+    A family's faces merge across sources, so one bold file joins the regular and italic faces
+    installed elsewhere. A missing, damaged, oversized or non-font file raises FontError naming it.
+    """
 
     def __init__(self, services: Services | None = None, *,
+                 fonts: Sequence[str | os.PathLike[str]] | None = None,
                  cache_bytes: int = DEFAULT_CACHE_BYTES, timeout: float | None = None) -> None:
-        self.services = services or default_services()
+        services = services or default_services()
+        if fonts:
+            from ._text import user_fonts
+
+            services = replace(services, fonts=user_fonts(services.fonts, fonts))
+        self.services = services
         self.cache = ResultCache(cache_bytes)
         self.timeout = timeout
         self.stats: Counter[str] = Counter()

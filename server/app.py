@@ -76,7 +76,8 @@ def build_renderer(settings: Settings) -> pinrender.Renderer:
         fonts=pinrender.default_fonts(),
         limits=limits,
     )
-    return pinrender.Renderer(services, cache_bytes=settings.renderer_cache_bytes,
+    return pinrender.Renderer(services, fonts=settings.font_dirs,
+                              cache_bytes=settings.renderer_cache_bytes,
                               timeout=settings.render_timeout)
 
 

@@ -8,12 +8,13 @@ together instead of one per restart.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MB = 2**20
 GB = 2**30
@@ -109,6 +110,9 @@ class Settings(BaseSettings):
     # Start-up.
     load_examples: bool = True
     examples_dir: Path | None = None
+    # Your own fonts: files or folders, added to the bundled and system fonts. Set as a list
+    # separated like PATH (`PINRENDER_FONT_DIRS=/srv/fonts:/srv/brand.ttf`) or as a JSON array.
+    font_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     # Hosting (`/v1`, seed 001). Unverified keys keep media `unverified_retention_days`; anonymous
     # uploads are limited per IP per hour and per day and kept `anonymous_retention_days`.
     registration_open: bool = True
@@ -136,6 +140,24 @@ class Settings(BaseSettings):
 
     # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
     debug_stats: bool = False
+
+    @field_validator("font_dirs", mode="before")
+    @classmethod
+    def _split_font_dirs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part for part in text.split(os.pathsep) if part.strip()]
+        return value
+
+    @field_validator("font_dirs")
+    @classmethod
+    def _font_dirs_exist(cls, value: list[Path]) -> list[Path]:
+        missing = [str(p) for p in value if not p.expanduser().exists()]
+        if missing:
+            raise ValueError(f"no such font file or folder: {', '.join(missing)}")
+        return value
 
     @field_validator("public_base_url")
     @classmethod

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
+from PIL import ImageFont
 
 from .._errors import FontError
 
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc"})
+# The largest font file accepted. Pan-CJK collections are the biggest real fonts (Noto Serif CJK
+# Bold .ttc is 27 MB); anything far past that is a mistake or an attack on memory.
+MAX_FONT_BYTES = 64 * 2**20
+# Where a family has faces from several sources, equally good matches prefer the user's own font,
+# then the bundled one, then the system's.
+SOURCE_PRIORITY: dict[str, int] = {"user": 0, "bundled": 1, "system": 2}
 
 
 @dataclass(frozen=True)
@@ -88,25 +96,43 @@ def _family_name(font: TTFont) -> str:
     return "Unnamed"
 
 
-def read_faces(path: str | Path, source: str = "bundled") -> list[Face]:
-    """Every face in a font file. Raises FontError if the file is not a readable font."""
+def read_faces(path: str | Path, source: str = "bundled", verify: bool = False) -> list[Face]:
+    """Every face in a font file. Raises FontError naming the file if it is not a usable font.
+
+    `verify` also loads each face with FreeType, the rasteriser that will draw it, so that a file
+    fontTools accepts but FreeType refuses fails here rather than in the middle of a render.
+    """
     path = str(path)
     try:
+        size = os.path.getsize(path)
+        if size > MAX_FONT_BYTES:
+            raise FontError(f"font file {path} is {size / 2**20:.0f} MB, over the "
+                            f"{MAX_FONT_BYTES // 2**20} MB limit for a font")
         with open(path, "rb") as fh:
             tag = fh.read(4)
         if tag not in _MAGIC:
-            raise FontError(f"{Path(path).name} is not a TrueType or OpenType font")
+            raise FontError(f"{path} is not a font file (no TrueType or OpenType signature)")
         count = 1
         if tag == b"ttcf":
             from fontTools.ttLib import TTCollection
 
             with open(path, "rb") as fh, TTCollection(fh, lazy=True) as collection:
                 count = len(collection.fonts)
-        return [_read_face(path, i, source) for i in range(count)]
+        faces = [_read_face(path, i, source) for i in range(count)]
     except FontError:
         raise
-    except (OSError, TTLibError, AssertionError, KeyError, ValueError, IndexError) as exc:
-        raise FontError(f"cannot read font file {Path(path).name}: {exc}") from exc
+    except OSError as exc:
+        raise FontError(f"cannot read font file {path}: {exc.strerror or exc}") from exc
+    except Exception as exc:  # fontTools raises many kinds on a damaged table
+        raise FontError(f"font file {path} is damaged (fontTools cannot parse it: "
+                        f"{type(exc).__name__}: {exc})") from exc
+    if verify:
+        for face in faces:
+            try:
+                ImageFont.truetype(path, 16, index=face.index)
+            except (OSError, ValueError) as exc:
+                raise FontError(f"font file {path} cannot be drawn (FreeType: {exc})") from exc
+    return faces
 
 
 def _read_face(path: str, index: int, source: str) -> Face:

@@ -17,6 +17,7 @@ from .breaking import ELLIPSIS, balance, ellipsize, greedy, nowrap
 from .registry import FontRegistry
 from .runs import Run, Style, build_line, text_width
 from .segment import clusters, transform
+from .shaping import require_shaping
 
 Direction = Literal["ltr", "rtl"]
 _EPSILON = 0.01
@@ -144,9 +145,15 @@ def _fit_size(layer: TextLayer, fonts: FontRegistry, paragraphs: list[str]) -> t
 
 
 def layout_text(layer: TextLayer, fonts: FontRegistry) -> TextLayout:
-    """Lay out a resolved text layer within its box. Raises FontError for an unknown family."""
+    """Lay out a resolved text layer within its box.
+
+    Raises FontError for an unknown family, RenderError for text that needs a shaper when
+    Pillow has none (see shaping.py).
+    """
     fonts.check_family(layer.fontFamily)
     paragraphs = _paragraphs(layer)
+    for paragraph in paragraphs:
+        require_shaping(paragraph)
     size, fitted = layer.fontSize, True
     if layer.autoFit:
         size, fitted = _fit_size(layer, fonts, paragraphs)

@@ -8,11 +8,11 @@ from collections import OrderedDict
 from PIL import ImageFont
 
 from .matching import Match
+from .shaping import layout_engine
 
 # Each FreeTypeFont holds a FreeType face (tens of KB); a bounded LRU keeps the hot ones.
 MAX_FONTS = 128
 MAX_WIDTHS = 20_000
-_LAYOUT = ImageFont.Layout.RAQM if ImageFont.core.HAVE_RAQM else ImageFont.Layout.BASIC
 
 _lock = threading.Lock()
 _fonts: OrderedDict[tuple[str, int, float, int], ImageFont.FreeTypeFont] = OrderedDict()
@@ -40,7 +40,7 @@ def get_font(match: Match, size: float) -> ImageFont.FreeTypeFont:
         if font is not None:
             _fonts.move_to_end(key)
             return font
-    font = ImageFont.truetype(match.face.path, real, index=match.face.index, layout_engine=_LAYOUT)
+    font = ImageFont.truetype(match.face.path, real, index=match.face.index, layout_engine=layout_engine())
     if match.face.variable:
         _set_weight(font, match.face.axes, match.weight)
     with _lock:
@@ -60,7 +60,7 @@ def _set_weight(font: ImageFont.FreeTypeFont, tags: tuple[str, ...], weight: int
 
 
 def direction_arg(rtl: bool) -> str | None:
-    if _LAYOUT != ImageFont.Layout.RAQM:
+    if layout_engine() != ImageFont.Layout.RAQM:
         return None
     return "rtl" if rtl else "ltr"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .faces import Face
+from .faces import SOURCE_PRIORITY, Face
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,11 @@ def _weight_rank(face: Face, want: int) -> tuple[int, float]:
 
 
 def match_face(faces: Sequence[Face], weight: int, italic: bool) -> Match | None:
+    """The best face of one family, whatever source each face came from; ties go to the source
+    that is most the user's own (user, then bundled, then system)."""
     if not faces:
         return None
     styled = [f for f in faces if f.italic == italic] or list(faces)
-    best = min(styled, key=lambda f: (_weight_rank(f, weight), f.path, f.index))
+    best = min(styled, key=lambda f: (_weight_rank(f, weight), SOURCE_PRIORITY[f.source], f.path, f.index))
     value = min(max(weight, best.weight_min), best.weight_max)
     return Match(face=best, weight=value, oblique=italic and not best.italic)

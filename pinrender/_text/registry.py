@@ -1,7 +1,9 @@
 """The font registry: which families exist, where their files are, and the fallback chain.
 
-Sources, in priority order for a family name found in more than one: fonts registered at run time,
-the bundled `fonts/` folder, then fonts discovered on the system.
+Fonts come from three sources: the user's own files and folders, the bundled `fonts/` folder, and
+the system's font folders. A family's faces merge across sources, none hiding another: a user's
+bold file joins the system's regular and italic faces of the same family, and the best face for
+a weight and style is chosen among all of them (ties go to user, then bundled, then system).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,11 +20,12 @@ from typing import Literal
 import pinrender
 
 from .._errors import FontError
-from .faces import FONT_SUFFIXES, Face, read_faces
+from .faces import FONT_SUFFIXES, SOURCE_PRIORITY, Face, read_faces
 from .matching import Match, match_face
+from .scripts import warn_no_font
 
-Source = Literal["bundled", "system", "registered"]
-_PRIORITY: dict[str, int] = {"registered": 0, "bundled": 1, "system": 2}
+Source = Literal["user", "bundled", "system"]
+FontPath = str | os.PathLike[str]
 
 # Tried in this order for characters the requested family lacks; scripts first, emoji last so that
 # digits and symbols the emoji font also maps keep their text presentation.
@@ -48,10 +51,11 @@ SYSTEM_FONT_DIRS = (
 @dataclass(frozen=True)
 class FamilyInfo:
     name: str
-    source: Source
+    source: Source  # the strongest source among its faces
     files: tuple[str, ...]
     weights: tuple[int, ...]  # static weights, or a variable face's range as its min and max
     italic: bool
+    sources: tuple[Source, ...] = ()  # every source that has faces of it, strongest first
 
 
 class FontRegistry:
@@ -69,39 +73,57 @@ class FontRegistry:
 
     # -- registration -------------------------------------------------------------------------
 
-    def register_file(self, path: str | Path, source: Source = "registered") -> None:
-        """Add every face of one font file. Raises FontError if it cannot be read."""
-        resolved = str(Path(path).expanduser().resolve())
-        if not Path(resolved).is_file():
-            raise FontError(f"font file {Path(path).name} does not exist")
-        self._add(read_faces(resolved, source))
+    def register_file(self, path: FontPath, source: Source = "user") -> None:
+        """Add every face of one font file. Raises FontError naming the file if it is unusable."""
+        given = Path(path).expanduser()
+        if not given.is_file():
+            raise FontError(f"font file {path} does not exist" if not given.exists()
+                            else f"{path} is not a file")
+        self._add(read_faces(given.resolve(), source, verify=source == "user"))
 
-    def register_folder(self, path: str | Path, source: Source = "registered") -> None:
-        """Add every readable font file under a folder, recursively; unreadable files are skipped."""
+    def register_folder(self, path: FontPath, source: Source = "user") -> None:
+        """Add every font file (.ttf .otf .ttc .otc) under a folder, recursively.
+
+        A user's folder must hold only usable fonts (FontError names the first bad file); in the
+        bundled and system folders an unreadable file is skipped.
+        """
         root = Path(path).expanduser()
         if not root.is_dir():
-            raise FontError(f"font folder {root.name} does not exist")
+            raise FontError(f"font folder {path} does not exist" if not root.exists()
+                            else f"{path} is not a folder")
         faces: list[Face] = []
         for file in _font_files(root):
             try:
-                faces.extend(read_faces(str(file.resolve()), source))
+                faces.extend(read_faces(file.resolve(), source, verify=source == "user"))
             except FontError:
-                continue
+                if source == "user":
+                    raise
         self._add(faces)
+
+    def register(self, paths: Iterable[FontPath]) -> None:
+        """Add the user's fonts: each path a font file or a folder of them."""
+        for path in paths:
+            if Path(path).expanduser().is_dir():
+                self.register_folder(path)
+            else:
+                self.register_file(path)
+
+    def copy(self) -> FontRegistry:
+        """A registry with the same faces, to add fonts to without changing this one."""
+        other = FontRegistry()
+        with self._lock:
+            other._faces = {key: list(faces) for key, faces in self._faces.items()}
+            other._paths = set(self._paths)
+        other._update_fingerprint()
+        return other
 
     def _add(self, faces: Iterable[Face]) -> None:
         with self._lock:
             for face in faces:
-                if (face.path, face.index) in {
-                    (f.path, f.index) for f in self._faces.get(face.family.lower(), [])
-                }:
-                    continue
                 key = face.family.lower()
                 current = self._faces.get(key, [])
-                if current and _PRIORITY[current[0].source] < _PRIORITY[face.source]:
-                    continue  # a family from a stronger source hides the weaker one whole
-                if current and _PRIORITY[current[0].source] > _PRIORITY[face.source]:
-                    current = []
+                if any((f.path, f.index) == (face.path, face.index) for f in current):
+                    continue
                 self._faces[key] = [*current, face]
                 self._paths.add(face.path)
             self._match_cache.clear()
@@ -113,8 +135,8 @@ class FontRegistry:
         # File name, size and the table directory (which holds every table's checksum) identify a
         # font's content without depending on where this machine keeps it.
         h = hashlib.blake2b(digest_size=12)
-        for faces in sorted(self._faces.values(), key=lambda fs: fs[0].family.lower()):
-            for face in faces:
+        for _key, faces in sorted(self._faces.items()):
+            for face in sorted(faces, key=_face_order):
                 h.update(
                     f"{face.family}|{face.source}|{Path(face.path).name}|{face.index}|".encode()
                 )
@@ -134,16 +156,23 @@ class FontRegistry:
             weights: set[int] = set()
             for f in faces:
                 weights.update((f.weight_min, f.weight_max))
+            sources = sorted({f.source for f in faces}, key=SOURCE_PRIORITY.__getitem__)
             out.append(
                 FamilyInfo(
-                    name=faces[0].family,
-                    source=faces[0].source,  # type: ignore[arg-type]
+                    name=min(faces, key=_face_order).family,
+                    source=sources[0],  # type: ignore[arg-type]
                     files=tuple(sorted({f.path for f in faces})),
                     weights=tuple(sorted(weights)),
                     italic=any(f.italic for f in faces),
+                    sources=tuple(sources),  # type: ignore[arg-type]
                 )
             )
         return sorted(out, key=lambda info: info.name.lower())
+
+    def faces(self) -> list[Face]:
+        """Every face, by family, then source (user, bundled, system), weight and style."""
+        return sorted((f for faces in self._faces.values() for f in faces),
+                      key=lambda f: (f.family.lower(), *_face_order(f)))
 
     def has_family(self, name: str) -> bool:
         return name.strip().lower() in self._faces
@@ -172,7 +201,8 @@ class FontRegistry:
             names = [n.lower() for n in FALLBACK_FAMILIES]
             rest = sorted(
                 (k for k in self._faces if k not in names),
-                key=lambda k: (_PRIORITY[self._faces[k][0].source], _is_emoji(k), k),
+                key=lambda k: (min(SOURCE_PRIORITY[f.source] for f in self._faces[k]),
+                               _is_emoji(k), k),
             )
             matches = (self.match(name, weight, italic) for name in [*names, *rest])
             chain = tuple(m for m in matches if m is not None)
@@ -197,14 +227,29 @@ class FontRegistry:
         candidates.extend(self.fallback_chain(weight, italic))
         found = next((m for m in candidates if m.face.covers(cluster)), None)
         if found is None:
-            # Nobody has it: let the primary face draw its .notdef rather than fail the render.
+            # Nobody has it: let the primary face draw its .notdef rather than fail the render,
+            # and say once which font would have drawn it.
             found = primary or candidates[0] if candidates else None
             if found is None:
                 raise FontError("no fonts are available to draw text")
+            warn_no_font(cluster)
         if len(self._cluster_cache) > 50_000:
             self._cluster_cache.clear()
         self._cluster_cache[key] = found  # type: ignore[index]
         return found
+
+
+def _face_order(face: Face) -> tuple[int, int, bool, str, int]:
+    return (SOURCE_PRIORITY[face.source], face.weight_min, face.italic, face.path, face.index)
+
+
+def user_fonts(base: FontRegistry, paths: Sequence[FontPath]) -> FontRegistry:
+    """`base` plus the user's font files and folders, as a new registry (`base` is unchanged)."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]  # one path, not a sequence of one-letter paths
+    registry = base.copy()
+    registry.register(paths)
+    return registry
 
 
 @lru_cache(maxsize=4096)

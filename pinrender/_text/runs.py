@@ -1,7 +1,7 @@
 """Itemisation: a line of text becomes runs of one face and one direction, placed left to right.
 
 A run is what HarfBuzz shapes in one go, so kerning, ligatures and Arabic joining hold inside it.
-Font fallback is decided per grapheme cluster, bidi levels per code point (FriBidi), and the runs
+Font fallback is decided per grapheme cluster, bidi levels per code point (python-bidi), and the runs
 are put in display order with UAX #9 rule L2.
 """
 

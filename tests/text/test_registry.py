@@ -42,24 +42,30 @@ def test_register_file_changes_fingerprint(tmp_path: Path) -> None:
     shutil.copy(FONTS_DIR / "noto-serif" / "NotoSerif-Regular.ttf", target)
     registry.register_file(target)
     assert registry.fingerprint != before
-    assert [f.source for f in registry.families()] == ["registered"]
+    assert [f.source for f in registry.families()] == ["user"]
     registry.check_family("noto serif")
 
 
 def test_register_bad_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttf"
     bad.write_bytes(b"not a font")
-    with pytest.raises(FontError):
+    with pytest.raises(FontError, match="bad.ttf"):
         FontRegistry().register_file(bad)
-    FontRegistry().register_folder(tmp_path)  # unreadable files in a folder are skipped
+    with pytest.raises(FontError, match="bad.ttf"):
+        FontRegistry().register_folder(tmp_path)  # a user's folder must hold only fonts
+    FontRegistry().register_folder(tmp_path, source="system")  # a system's bad file is skipped
 
 
-def test_registered_family_wins_over_bundled(tmp_path: Path) -> None:
+def test_user_face_joins_the_bundled_family(tmp_path: Path) -> None:
     registry = build_registry(FONTS_DIR, system=False)
     shutil.copy(FONTS_DIR / "inter" / "Inter-roman.var.ttf", tmp_path / "Inter.ttf")
     registry.register_folder(tmp_path)
     inter = next(f for f in registry.families() if f.name == "Inter")
-    assert inter.source == "registered" and len(inter.files) == 1
+    assert inter.source == "user" and inter.sources == ("user", "bundled")
+    assert len(inter.files) == 3  # the bundled italic stays
+    upright, italic = registry.match("Inter", 400, False), registry.match("Inter", 400, True)
+    assert upright is not None and upright.face.source == "user"  # a tie goes to the user
+    assert italic is not None and italic.face.source == "bundled" and not italic.oblique
 
 
 def test_weight_matching_follows_css(fonts: FontRegistry) -> None:
