@@ -31,12 +31,22 @@ class Links:
     secret: str
     ttl: int
     now: float
+    # A fixed deadline instead of `now + ttl`: a page reached through a signed link hands out
+    # links that expire with it, so reloading it never extends anyone's access.
+    expires: int | None = None
+
+    def deadline(self, image: ImageRecord) -> int | None:
+        """When the links to `image` stop working; None for a public image (never)."""
+        if image.public:
+            return None
+        return self.expires if self.expires is not None else expiry(self.now, self.ttl)
 
     def image(self, image: ImageRecord, path: str) -> str:
         """The absolute URL of `path` (one of `image`'s files or pages); signed if it is private."""
-        if image.public:
+        deadline = self.deadline(image)
+        if deadline is None:
             return self.base + path
-        return self.base + sign_path(path, self.secret, expiry(self.now, self.ttl))
+        return self.base + sign_path(path, self.secret, deadline)
 
 
 def server_secret(configured: str, data_dir: Path) -> str:
