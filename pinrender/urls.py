@@ -84,7 +84,10 @@ def canonical_path(path: str, params: Iterable[tuple[str, str]]) -> str:
 
 
 def sign_path(path_and_query: str, secret: str, expires: int) -> str:
-    """`path_and_query` (a path, optionally with a query) signed to be valid until `expires`."""
+    """`path_and_query` (a path, optionally with a query) signed to be valid until `expires`,
+    a Unix time of at most 12 digits."""
+    if not 0 <= expires < MAX_EXPIRES:
+        raise ValueError(f"expires must be a Unix time below {MAX_EXPIRES}")
     path, _, query = path_and_query.partition("?")
     params = [*parse_qsl(query, keep_blank_values=True), ("expires", str(int(expires)))]
     signature = sign(canonical_path(path, params), secret)
@@ -92,6 +95,7 @@ def sign_path(path_and_query: str, secret: str, expires: int) -> str:
 
 
 PathCheck = Literal["valid", "expired", "invalid"]
+MAX_EXPIRES = 10**12  # 12 digits: checked before int() so no huge number is ever parsed
 
 
 def check_path(path: str, params: Iterable[tuple[str, str]], secret: str, now: float) -> PathCheck:

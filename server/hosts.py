@@ -93,9 +93,9 @@ def is_allowed(settings: Settings, scope: Scope) -> bool:
 
 
 def refusal(scope: Scope) -> ApiError:
-    host = host_header(scope)[:100]
-    return ApiError(400, f"Host {host!r} is not served here: it is not in allowed_hosts"
-                    if host else "A Host header is required", code="invalid_host")
+    # The refused name is not echoed: nothing a client sends as Host comes back in a response.
+    return ApiError(400, "This Host is not served here: it is not in allowed_hosts"
+                    if host_header(scope) else "A Host header is required", code="invalid_host")
 
 
 def require_allowed(settings: Settings, scope: Scope) -> None:
