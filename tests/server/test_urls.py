@@ -55,18 +55,18 @@ params = st.lists(st.tuples(st.sampled_from(["size", "user", "v", "x"]),
 def test_signed_paths_verify_until_they_expire(path: str, query: list[tuple[str, str]],
                                                expires: int) -> None:
     signed = sign_path("/" + path + ("?" + urlencode(query) if query else ""), "k", expires)
-    parts = urlsplit(signed)
-    got = parse_qsl(parts.query, keep_blank_values=True)
-    assert check_path(parts.path, got, "k", expires - 1) == "valid"
-    assert check_path(parts.path, got, "k", expires) == "expired"
-    assert check_path(parts.path, got, "other", expires - 1) == "invalid"
-    assert check_path(parts.path + "x", got, "k", expires - 1) == "invalid"
+    path_only, _, query_text = signed.partition("?")
+    got = parse_qsl(query_text, keep_blank_values=True)
+    assert check_path(path_only, got, "k", expires - 1) == "valid"
+    assert check_path(path_only, got, "k", expires) == "expired"
+    assert check_path(path_only, got, "other", expires - 1) == "invalid"
+    assert check_path(path_only + "x", got, "k", expires - 1) == "invalid"
     # Any parameter added, removed or changed, the deadline included, breaks the signature.
-    assert check_path(parts.path, [*got, ("size", "l")], "k", 0) == "invalid"
+    assert check_path(path_only, [*got, ("size", "l")], "k", 0) == "invalid"
     moved = [(k, str(int(v) + 1) if k == "expires" else v) for k, v in got]
-    assert check_path(parts.path, moved, "k", 0) == "invalid"
+    assert check_path(path_only, moved, "k", 0) == "invalid"
     if query:
-        assert check_path(parts.path, got[1:], "k", 0) == "invalid"
+        assert check_path(path_only, got[1:], "k", 0) == "invalid"
 
 
 def test_signed_path_checks_refuse_malformed_input() -> None:
