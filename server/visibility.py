@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 from starlette.requests import Request
 
@@ -25,6 +26,13 @@ from .errors import ApiError
 from .links import Links
 from .storage import ImageRecord
 
+# The query parameters of a signed link, for the OpenAPI document of every route that takes one.
+SIGNED_PARAMS: tuple[dict[str, Any], ...] = (
+    {"name": "expires", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "signed link of a private image: its deadline (Unix time)"},
+    {"name": "signature", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "signed link of a private image: HMAC of path, query and expires"},
+)
 # With a key, a browser may keep the bytes but must ask again (and be checked) before reuse.
 OWNER_CACHE = "private, no-cache"
 

@@ -23,7 +23,7 @@ from ..rendering.pool import Busy, Timeout
 from ..rendering.service import Prepared
 from ..routes.common import busy, etag_matches
 from ..storage import ImageRecord
-from ..visibility import Access, admit
+from ..visibility import SIGNED_PARAMS, Access, admit
 from .media import find
 from .present import extension, team_of
 from .problems import not_found, problem
@@ -70,7 +70,7 @@ async def _output(ctx: AppContext, prepared: Prepared) -> Output:
 
 @operation(summary="An image at a size and format, resized at the edge (private: signed URL or "
            "the owner's key)", tag="hosting", media=(*IMAGE_TYPES, "image/gif"), auth=False,
-           errors=(304, 403, 404), extra_params=(SIZE_PARAM,))
+           errors=(304, 403, 404), extra_params=(SIZE_PARAM, *SIGNED_PARAMS))
 async def serve(request: Request) -> Response:
     ctx = get_ctx(request)
     match = _NAME.match(request.path_params["name"])

@@ -11,14 +11,15 @@ from starlette.responses import HTMLResponse, Response
 
 from ..context import get_ctx
 from ..openapi import operation
-from ..visibility import admit
+from ..visibility import SIGNED_PARAMS, admit
 from .media import find
 from .present import src_path, team_of
 from .problems import not_found
 
 
 @operation(summary="Viewer page of a media item (private: signed URL or the owner's key)",
-           tag="hosting", media=("text/html",), auth=False, errors=(403, 404))
+           tag="hosting", media=("text/html",), auth=False, errors=(403, 404),
+           extra_params=SIGNED_PARAMS)
 async def viewer(request: Request) -> Response:
     ctx = get_ctx(request)
     image = find(ctx, request.path_params["uid"], time.time())

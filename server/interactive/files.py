@@ -25,7 +25,7 @@ from ..rendering.pool import Busy, Timeout
 from ..rendering.service import Prepared, image_origin
 from ..routes.common import busy, etag_matches
 from ..storage import ImageRecord
-from ..visibility import Access, admit
+from ..visibility import SIGNED_PARAMS, Access, admit
 from .present import parse_variant, variant_error
 
 _NAME = re.compile(r"^([a-z0-9]{8})_([A-Za-z0-9]{1,12})\.webp$")
@@ -92,7 +92,8 @@ async def deliver(request: Request, ctx: AppContext, prepared: Prepared, account
 
 
 @operation(summary="A WebP width variant: {unique_id}_{256|512|720|1024|1500|2000|alias}.webp",
-           tag="files", media=("image/webp",), auth=False, errors=(403, 404, 503))
+           tag="files", media=("image/webp",), auth=False, errors=(403, 404, 503),
+           extra_params=SIGNED_PARAMS)
 async def variant(request: Request) -> Response:
     ctx = get_ctx(request)
     match = _NAME.match(request.path_params["name"])
@@ -108,7 +109,8 @@ async def variant(request: Request) -> Response:
 
 
 @operation(summary="The share card: the image with numbered hotspot markers (og:image)",
-           tag="files", media=("image/png",), auth=False, errors=(403, 404, 503))
+           tag="files", media=("image/png",), auth=False, errors=(403, 404, 503),
+           extra_params=SIGNED_PARAMS)
 async def card(request: Request) -> Response:
     ctx = get_ctx(request)
     image, access = visible_image(request, ctx, request.path_params["unique_id"])

@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, Response
 from ..context import get_ctx
 from ..openapi import operation
 from ..routes.common import etag_matches
+from ..visibility import SIGNED_PARAMS
 from .embed import WIDGET_PATH
 from .files import visible_image
 from .payload import embed_payload
@@ -74,12 +75,12 @@ def _page(request: Request, *, chrome: bool) -> HTMLResponse:
 
 
 @operation(summary="Share page with og:image / twitter:image", tag="embeds", media=("text/html",),
-           auth=False, errors=(404,))
+           auth=False, errors=(403, 404), extra_params=SIGNED_PARAMS)
 async def share_page(request: Request) -> Response:
     return _page(request, chrome=True)
 
 
 @operation(summary="Embed page (for the iframe snippet)", tag="embeds", media=("text/html",),
-           auth=False, errors=(404,))
+           auth=False, errors=(403, 404), extra_params=SIGNED_PARAMS)
 async def embed_page(request: Request) -> Response:
     return _page(request, chrome=False)
