@@ -51,7 +51,7 @@ def allowed(settings: Settings, scope: Scope) -> list[str]:
     if settings.allowed_hosts:
         return settings.allowed_hosts
     if settings.public_base_url:
-        return [urlsplit(settings.public_base_url).netloc.lower()]
+        return [urlsplit(settings.public_base_url).netloc.rpartition("@")[2].lower()]
     server = scope.get("server")
     if not server or server[1] is None:
         return list(LOOPBACK)  # a Unix socket: no port to match
