@@ -23,6 +23,8 @@ from . import hosting, interactive
 from .context import AppContext
 from .errors import EXCEPTION_HANDLERS
 from .examples import sync_examples
+from .hosts import AllowedHosts
+from .nosniff import NoSniff
 from .rendering.cache import OutputCache
 from .rendering.pool import RenderPool
 from .rendering.service import RenderService
@@ -107,10 +109,15 @@ def create_app(settings: Settings | None = None, *,
 
     app = Starlette(
         routes=list(ROUTES),
-        middleware=[Middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
-            allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400,
-        )],
+        middleware=[
+            # Outermost first: every answer, a refused Host included, carries nosniff.
+            Middleware(NoSniff),
+            Middleware(AllowedHosts, settings=settings),
+            Middleware(
+                CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+                allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400,
+            ),
+        ],
         exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         lifespan=lifespan,
     )

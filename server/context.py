@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from . import hosts
+from .links import Links, server_secret
 from .rendering.service import RenderService
 from .settings import Settings
 from .storage import BlobStore, MetaStore
@@ -18,11 +22,24 @@ class AppContext:
     blobs: BlobStore
     render: RenderService
 
+    @functools.cached_property
+    def secret(self) -> str:
+        """The server's signing secret (`link_secret`, else one kept in the data dir)."""
+        return server_secret(self.settings.link_secret, self.settings.data_dir)
+
     def base_url(self, request: Request) -> str:
-        """Where absolute URLs point: the configured public URL, else where the request came in."""
+        """Where absolute URLs point: the configured public URL, else the request's Host, which
+        is one of `allowed_hosts` (checked again here, so no path can build on a forged Host)."""
         if self.settings.public_base_url:
             return self.settings.public_base_url
+        hosts.require_allowed(self.settings, request.scope)
         return str(request.base_url).rstrip("/")
+
+    def links(self, request: Request) -> Links:
+        return self.links_at(self.base_url(request))
+
+    def links_at(self, base: str) -> Links:
+        return Links(base, self.secret, self.settings.signed_url_ttl, time.time())
 
 
 def get_ctx(request: Request) -> AppContext:

@@ -131,6 +131,12 @@ def _answer(request: Request, err: ApiError) -> Response:
     return failure(err.status, err.message, field=err.field, headers=err.headers)
 
 
+def error_response(request: Request, err: ApiError) -> Response:
+    """`err` answered as the family of the request's path answers errors; for middleware, which
+    runs outside the exception handlers."""
+    return _answer(request, err)
+
+
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     return _answer(request, exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MB = 2**20
+# An allowed Host: `*`, a name (with `*.` for subdomains) or a bracketed IPv6 address, `:port` optional.
+_HOST_ENTRY = re.compile(r"^(\*|(\*\.)?[a-z0-9_.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$")
 GB = 2**30
 
 
@@ -138,6 +141,17 @@ class Settings(BaseSettings):
     store_transforms: bool = True
     cdn_max_age: int = Field(default=31_536_000, ge=0)
 
+    # Who can fetch what (README, "Who can fetch what"). URLs of private images handed to their
+    # owner are signed and stay valid at least this many seconds (at most 5 minutes more).
+    signed_url_ttl: int = Field(default=3600, ge=60, le=30 * 86400)
+    # Host headers answered; any other gets 400. Entries: `host` (any port), `host:port`,
+    # `*.example.com`, or `*` for all. Empty: the host of `public_base_url` if set, else
+    # localhost, 127.0.0.1 and [::1] on the port being served.
+    allowed_hosts: list[str] = Field(default_factory=list)
+    # Peers whose X-Forwarded-For/-Proto are believed (uvicorn's `forwarded_allow_ips`); empty:
+    # none, the headers are ignored.
+    trusted_proxies: list[str] = Field(default_factory=list)
+
     # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
     debug_stats: bool = False
 
@@ -165,6 +179,15 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        entries = [entry.strip().lower() for entry in value]
+        bad = [e for e in entries if not _HOST_ENTRY.match(e)]
+        if bad:
+            raise ValueError(f"{', '.join(map(repr, bad))}: use host, host:port, *.domain or *")
+        return entries
 
     @field_validator("plans", mode="before")
     @classmethod

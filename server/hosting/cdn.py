@@ -1,14 +1,16 @@
 """CDN transforms of seed 001: `GET /src/{team_hash}/{uid}.{ext}?size=s|m|l`.
 
 The extension picks the format (`auto` picks AVIF, WebP or JPEG from `Accept`), `size` the short
-edge (320/640/1080, never upscaled); no size and the original's own extension serve the original.
-The transform key is the strong ETag, known before any pixel, so a 304 costs a row lookup.
+edge (320/640/1080, never upscaled); no size and the original's own extension serve the original,
+re-encoded (or, for formats we cannot write, as a download). The transform key is the strong ETag,
+known before any pixel, so a 304 costs a row lookup. Private images: see `server/visibility.py`.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import AsyncIterator
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -20,12 +22,19 @@ from ..rendering.cache import Output
 from ..rendering.pool import Busy, Timeout
 from ..rendering.service import Prepared
 from ..routes.common import busy, etag_matches
+from ..storage import ImageRecord
+from ..visibility import SIGNED_PARAMS, Access, admit
 from .media import find
 from .present import extension, team_of
 from .problems import not_found, problem
 
 SIZES = ("s", "m", "l")
 FORMATS = {"jpeg": "jpeg", "jpg": "jpeg", "png": "png", "webp": "webp", "avif": "avif"}
+# Originals are served re-encoded from their pixels, in their own format, metadata stripped: a
+# file that is also a script or a page (a GIF/JS polyglot) never goes out as uploaded, and
+# location and camera data stay with the owner. The quality keeps a re-encode close to its source.
+ORIGINAL_QUALITY: dict[str, int | None] = {"jpeg": 90, "webp": 90, "avif": 70, "png": None,
+                                           "gif": None}
 _NAME = re.compile(r"^([a-z0-9]{1,32})\.([a-z0-9]{1,5})$")
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/avif")
 SIZE_PARAM = {"name": "size", "in": "query", "required": False,
@@ -42,8 +51,9 @@ def choose_auto(accept: str) -> str:
     return "jpeg"
 
 
-def _headers(ctx: AppContext, etag: str, vary: bool) -> dict[str, str]:
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={ctx.settings.cdn_max_age}, immutable"}
+def _headers(ctx: AppContext, access: Access, etag: str, vary: bool) -> dict[str, str]:
+    public = f"public, max-age={ctx.settings.cdn_max_age}, immutable"
+    headers = {"ETag": etag, "Cache-Control": access.cache_control(public)}
     if vary:
         headers["Vary"] = "Accept"
     return headers
@@ -58,8 +68,9 @@ async def _output(ctx: AppContext, prepared: Prepared) -> Output:
         raise busy(ctx, "Transform timed out") from None
 
 
-@operation(summary="An image at a size and format, resized at the edge", tag="hosting", media=IMAGE_TYPES,
-           auth=False, errors=(304, 404), extra_params=(SIZE_PARAM,))
+@operation(summary="An image at a size and format, resized at the edge (private: signed URL or "
+           "the owner's key)", tag="hosting", media=(*IMAGE_TYPES, "image/gif"), auth=False,
+           errors=(304, 403, 404), extra_params=(SIZE_PARAM, *SIGNED_PARAMS))
 async def serve(request: Request) -> Response:
     ctx = get_ctx(request)
     match = _NAME.match(request.path_params["name"])
@@ -72,26 +83,35 @@ async def serve(request: Request) -> Response:
     image = find(ctx, uid, time.time())
     if image is None or team_of(ctx, image) != request.path_params["team_hash"]:
         raise not_found()
+    access = admit(request, ctx, image)
     original = extension(image)
+    quality = None
     if size is None and (ext == original or (ext in ("jpg", "jpeg") and original == "jpeg")):
-        return await _original(ctx, request, image)
-    if ext != "auto" and ext not in FORMATS:
+        if original not in ORIGINAL_QUALITY:
+            return await _attachment(ctx, request, image, access)
+        # The original, re-encoded from its pixels in its own format: never the uploaded bytes.
+        fmt, quality = original, ORIGINAL_QUALITY[original]
+    elif ext != "auto" and ext not in FORMATS:
         raise problem(400, "unsupported_format", f"Unknown extension {ext!r}: use one of "
                       "jpeg, jpg, png, webp, avif, auto" + f" or {original} (the original)")
-    fmt = choose_auto(request.headers.get("accept", "")) if ext == "auto" else FORMATS[ext]
-    prepared = ctx.render.prepare_transform(image, size=size, format=fmt)
-    headers = _headers(ctx, prepared.etag, ext == "auto")
+    else:
+        fmt = choose_auto(request.headers.get("accept", "")) if ext == "auto" else FORMATS[ext]
+    prepared = ctx.render.prepare_transform(image, size=size, format=fmt, quality=quality)
+    headers = _headers(ctx, access, prepared.etag, ext == "auto")
     if etag_matches(request, prepared.etag):
         return Response(status_code=304, headers=headers)
     output = await _output(ctx, prepared)
     return Response(output.data, media_type=output.media_type, headers=headers)
 
 
-async def _original(ctx: AppContext, request: Request, image) -> Response:  # type: ignore[no-untyped-def]
-    headers = _headers(ctx, f'"orig-{image.unique_id}"', False)
-    headers["X-Content-Type-Options"] = "nosniff"
+async def _attachment(ctx: AppContext, request: Request, image: ImageRecord, access: Access
+                      ) -> Response:
+    """An original the render graph cannot write back in its own format (SVG, HEIC, TIFF, BMP):
+    its exact bytes, as a download, never shown inline on our origin."""
+    headers = _headers(ctx, access, f'"orig-{image.unique_id}"', False)
+    headers["Content-Disposition"] = f'attachment; filename="{image.unique_id}.{image.ext}"'
     if image.ext == "svg":
-        # An uploaded SVG must never run script on our origin.
+        # Even opened from the download, an uploaded SVG must never run script on our origin.
         headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     if etag_matches(request, headers["ETag"]):
         return Response(status_code=304, headers=headers)
@@ -100,7 +120,7 @@ async def _original(ctx: AppContext, request: Request, image) -> Response:  # ty
         raise not_found()
     headers["Content-Length"] = str(image.size)
 
-    async def body():  # type: ignore[no-untyped-def]
+    async def body() -> AsyncIterator[bytes]:
         while True:
             chunk = await anyio.to_thread.run_sync(next, chunks, None)
             if chunk is None:

@@ -1,4 +1,5 @@
-"""Media rows as seed 001's JSON: ids are the 8-character unique ids, URLs are absolute."""
+"""Media rows as seed 001's JSON: ids are the 8-character unique ids, URLs are absolute (and, for a
+private item, signed to expire: `Links.image`)."""
 
 from __future__ import annotations
 
@@ -29,20 +30,25 @@ def team_of(ctx: AppContext, image: ImageRecord) -> str:
     return account.team_hash if account else ANON_TEAM
 
 
-def src_url(base: str, team: str, image: ImageRecord) -> str:
-    ext = extension(image)
-    # Originals browsers cannot show (HEIC, TIFF, BMP) are linked as their JPEG rendition.
-    return f"{base}/src/{team}/{image.unique_id}.{ext if ext in WEB_FORMATS else 'jpeg'}"
+def src_path(team: str, image: ImageRecord, ext: str | None = None,
+             size: str | None = None) -> str:
+    """`/src/…` of `image` as `ext` (default: the original's own, or JPEG for originals browsers
+    cannot show: HEIC, TIFF, BMP), optionally at a `size`."""
+    if ext is None:
+        own = extension(image)
+        ext = own if own in WEB_FORMATS else "jpeg"
+    return f"/src/{team}/{image.unique_id}.{ext}" + (f"?size={size}" if size else "")
 
 
 def media_out(ctx: AppContext, base: str, image: ImageRecord, *, editable: bool,
               team: str | None = None) -> dict[str, Any]:
     team = team or team_of(ctx, image)
+    links = ctx.links_at(base)
     core: dict[str, Any] = {
         "id": image.unique_id,
         "name": image.name,
-        "url": f"{base}/i/{image.unique_id}",
-        "src": src_url(base, team, image),
+        "url": links.image(image, f"/i/{image.unique_id}"),
+        "src": links.image(image, src_path(team, image)),
         "width": image.width,
         "height": image.height,
         "filesize": image.size,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,23 +26,9 @@ class Hosting:
         return hmac.compare_digest(signature.encode(), self.sign(*parts).encode())
 
 
-def _secret(ctx: AppContext) -> bytes:
-    if ctx.settings.link_secret:
-        return ctx.settings.link_secret.encode()
-    # Kept in the data dir so links signed before a restart (or by another worker) stay valid.
-    path = Path(ctx.settings.data_dir) / "link.secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("x") as f:
-                f.write(secrets.token_hex(32))
-        except FileExistsError:
-            pass  # another worker won the race: use its secret
-    return path.read_text().strip().encode()
-
-
 def build(ctx: AppContext) -> Hosting:
-    return Hosting(ctx, open_mailer(ctx.settings.mailer, Path(ctx.settings.data_dir)), _secret(ctx))
+    return Hosting(ctx, open_mailer(ctx.settings.mailer, Path(ctx.settings.data_dir)),
+                   ctx.secret.encode())
 
 
 def hosting(request: Request) -> Hosting:

@@ -11,10 +11,12 @@ from starlette.responses import JSONResponse, Response
 from ..auth import Principal
 from ..context import AppContext, get_ctx
 from ..errors import ApiError, ok
+from ..links import Links
 from ..openapi import operation
 from ..routes.common import etag_matches
+from ..storage import ImageRecord
 from .access import images_endpoint
-from .files import live_image
+from .files import visible_image
 from .images import ERRORS, find
 from .payload import embed_payload, etag
 from .present import DEFAULT_WIDTH, embed_url, parse_variant, share_url, variant_error
@@ -26,14 +28,14 @@ WIDGET_PATH = "/embed/widget.js"
 EMBED_CACHE = "public, max-age=60, must-revalidate"
 
 
-def snippets(base: str, unique_id: str, user: str, title: str, width: int,
-             height: int) -> tuple[str, str]:
+def snippets(links: Links, image: ImageRecord, user: str, title: str) -> tuple[str, str]:
     q = {k: escape(v, quote=True) for k, v in
-         {"id": unique_id, "user": user, "base": base, "title": title}.items()}
+         {"id": image.unique_id, "user": user, "base": links.base, "title": title,
+          "src": embed_url(links, image, user)}.items()}
     js = (f'<div class="pinpic-embed" data-pinpic-id="{q["id"]}" data-pinpic-user="{q["user"]}">'
           f'</div>\n<script src="{q["base"]}{WIDGET_PATH}" async></script>')
-    ratio = f"{width} / {height}" if width and height else "16 / 9"
-    iframe = (f'<iframe src="{q["base"]}/images/{q["id"]}/embed?user={q["user"]}" '
+    ratio = f"{image.width} / {image.height}" if image.width and image.height else "16 / 9"
+    iframe = (f'<iframe src="{q["src"]}" '
               f'title="{q["title"]}" loading="lazy" allowfullscreen '
               f'style="width:100%;aspect-ratio:{ratio};border:0"></iframe>')
     return js, iframe
@@ -46,11 +48,10 @@ async def embed(request: Request, ctx: AppContext, who: Principal) -> Response:
     # The repository gives every row an 8-character unique_id on insert, so "assign one if
     # missing" (seed 000) never has work to do here.
     image = find(ctx, who, request.path_params["id"])
-    base = ctx.base_url(request)
-    js, iframe = snippets(base, image.unique_id, who.account.embed_key,
-                          image.title or "Interactive image", image.width, image.height)
-    out = EmbedOut(unique_id=image.unique_id, share_url=share_url(base, image),
-                   embed_url=embed_url(base, image), embed_key=who.account.embed_key,
+    links = ctx.links(request)
+    js, iframe = snippets(links, image, who.account.embed_key, image.title or "Interactive image")
+    out = EmbedOut(unique_id=image.unique_id, share_url=share_url(links, image),
+                   embed_url=embed_url(links, image), embed_key=who.account.embed_key,
                    js_snippet=js, iframe_snippet=iframe, embed_code=js)
     return ok(out.model_dump())
 
@@ -75,7 +76,7 @@ async def embed_data(request: Request) -> Response:
     unique_id = request.path_params["id"]
     if unique_id.isdigit():
         raise ApiError(404, "Image not found: embed-data takes the unique_id, not the numeric id")
-    image = live_image(ctx, unique_id)
+    image, access = visible_image(request, ctx, unique_id)
     account = ctx.meta.accounts.get(image.account_id) if image.account_id else None
     if account is None or not query.user or not secrets.compare_digest(
             query.user.encode(), account.embed_key.encode()):
@@ -87,10 +88,10 @@ async def embed_data(request: Request) -> Response:
         if parsed is None:
             raise ApiError(400, f"variant: {variant_error(query.variant)}", field="variant")
         width = parsed
-    base = ctx.base_url(request)
-    tag = etag(image, base, width)
-    headers = {"ETag": tag, "Cache-Control": EMBED_CACHE}
+    links = access.links(ctx.links(request))
+    tag = etag(image, links, width)
+    headers = {"ETag": tag, "Cache-Control": access.cache_control(EMBED_CACHE)}
     if etag_matches(request, tag):
         return Response(status_code=304, headers=headers)
-    return JSONResponse({"success": True, "data": embed_payload(base, image, account, width)},
+    return JSONResponse({"success": True, "data": embed_payload(links, image, account, width)},
                         headers=headers)

@@ -25,10 +25,12 @@ from ..rendering.pool import Busy, Timeout
 from ..rendering.service import Prepared, image_origin
 from ..routes.common import busy, etag_matches
 from ..storage import ImageRecord
+from ..visibility import SIGNED_PARAMS, Access, admit
 from .present import parse_variant, variant_error
 
 _NAME = re.compile(r"^([a-z0-9]{8})_([A-Za-z0-9]{1,12})\.webp$")
 FILE_CACHE = "public, max-age=86400"
+CARD_CACHE = "public, max-age=300"
 CARD_WIDTH = 1200
 
 
@@ -37,6 +39,12 @@ def live_image(ctx: AppContext, unique_id: str) -> ImageRecord:
     if image is None or image.unique_id != unique_id or not image.available(time.time()):
         raise ApiError(404, "Image not found")
     return image
+
+
+def visible_image(request: Request, ctx: AppContext, unique_id: str) -> tuple[ImageRecord, Access]:
+    """The live image `unique_id` and how this request may see it (404 if it may not)."""
+    image = live_image(ctx, unique_id)
+    return image, admit(request, ctx, image)
 
 
 def prepare_variant(ctx: AppContext, image: ImageRecord, width: int) -> Prepared:
@@ -84,7 +92,8 @@ async def deliver(request: Request, ctx: AppContext, prepared: Prepared, account
 
 
 @operation(summary="A WebP width variant: {unique_id}_{256|512|720|1024|1500|2000|alias}.webp",
-           tag="files", media=("image/webp",), auth=False, errors=(404, 503))
+           tag="files", media=("image/webp",), auth=False, errors=(403, 404, 503),
+           extra_params=SIGNED_PARAMS)
 async def variant(request: Request) -> Response:
     ctx = get_ctx(request)
     match = _NAME.match(request.path_params["name"])
@@ -94,18 +103,19 @@ async def variant(request: Request) -> Response:
     width = parse_variant(token)
     if width is None:
         raise ApiError(404, variant_error(token))
-    image = live_image(ctx, unique_id)
+    image, access = visible_image(request, ctx, unique_id)
     return await deliver(request, ctx, prepare_variant(ctx, image, width), image.account_id,
-                         FILE_CACHE)
+                         access.cache_control(FILE_CACHE))
 
 
 @operation(summary="The share card: the image with numbered hotspot markers (og:image)",
-           tag="files", media=("image/png",), auth=False, errors=(404, 503))
+           tag="files", media=("image/png",), auth=False, errors=(403, 404, 503),
+           extra_params=SIGNED_PARAMS)
 async def card(request: Request) -> Response:
     ctx = get_ctx(request)
-    image = live_image(ctx, request.path_params["unique_id"])
+    image, access = visible_image(request, ctx, request.path_params["unique_id"])
     return await deliver(request, ctx, prepare_card(ctx, image), image.account_id,
-                         "public, max-age=300")
+                         access.cache_control(CARD_CACHE))
 
 
-__all__ = ["card", "live_image", "variant"]
+__all__ = ["card", "live_image", "variant", "visible_image"]

@@ -40,10 +40,10 @@ async def list_images(request: Request, ctx: AppContext, who: Principal) -> Resp
     params = dict(request.query_params)
     params.pop("api_key", None)
     query = validate(ListQuery, params)
-    base = ctx.base_url(request)
+    links = ctx.links(request)
     if query.ids is not None:
-        return ok(lookup(ctx, base, who.account.id, query.ids).model_dump(mode="json"))
-    return ok(list_page(ctx, base, who.account.id, query).model_dump(mode="json"))
+        return ok(lookup(ctx, links, who.account.id, query.ids).model_dump(mode="json"))
+    return ok(list_page(ctx, links, who.account.id, query).model_dump(mode="json"))
 
 
 @operation(summary="Create an interactive image from image_url or image_data", tag="images",
@@ -61,7 +61,7 @@ async def create_image(request: Request, ctx: AppContext, who: Principal) -> Res
     raw, field = await source_bytes(request, ctx, data)
     info = await anyio.to_thread.run_sync(probe_image, ctx, raw, field)
     image = await store_image(ctx, who.account, data, raw, info, max_images=plan.max_images)
-    return ok(image_out(ctx.base_url(request), image).model_dump(mode="json"), status=201)
+    return ok(image_out(ctx.links(request), image).model_dump(mode="json"), status=201)
 
 
 @operation(summary="One image by numeric id or unique_id", tag="images", response=ImageOut,
@@ -69,7 +69,7 @@ async def create_image(request: Request, ctx: AppContext, who: Principal) -> Res
 @images_endpoint("read")
 async def get_image(request: Request, ctx: AppContext, who: Principal) -> Response:
     image = find(ctx, who, request.path_params["id"])
-    return ok(image_out(ctx.base_url(request), image).model_dump(mode="json"))
+    return ok(image_out(ctx.links(request), image).model_dump(mode="json"))
 
 
 @operation(summary="Update title, description and/or hotspots (hotspots replace the set)",
@@ -89,7 +89,7 @@ async def update_image(request: Request, ctx: AppContext, who: Principal) -> Res
     updated = ctx.meta.images.update(image.id, changes, now=time.time())
     if updated is None:
         raise ApiError(404, "Image not found")
-    return ok(image_out(ctx.base_url(request), updated).model_dump(mode="json"))
+    return ok(image_out(ctx.links(request), updated).model_dump(mode="json"))
 
 
 @operation(summary="Delete an image and its stored files (account owner only)", tag="images",

@@ -7,6 +7,7 @@ import time
 
 from ..context import AppContext
 from ..errors import ApiError
+from ..links import Links
 from ..storage import ImageRecord
 from . import cursor as cursors
 from .present import image_out
@@ -25,7 +26,7 @@ def owned(image: ImageRecord | None, account_id: int, now: float) -> bool:
     return image is not None and image.account_id == account_id and image.available(now)
 
 
-def list_page(ctx: AppContext, base: str, account_id: int, query: ListQuery) -> ImageList:
+def list_page(ctx: AppContext, links: Links, account_id: int, query: ListQuery) -> ImageList:
     limit = clamp_limit(query.limit)
     now = time.time()
     repo = ctx.meta.images
@@ -54,15 +55,15 @@ def list_page(ctx: AppContext, base: str, account_id: int, query: ListQuery) -> 
             page = repo.list(account_id, now=now, before_id=before, limit=limit)
             page_items, has_more = page.items, page.has_more
         number, total = query.page, repo.count(account_id, now=now)
-        return ImageList(images=[image_out(base, i) for i in page_items], page=number,
+        return ImageList(images=[image_out(links, i) for i in page_items], page=number,
                          limit=limit, total=total, has_more=has_more,
                          next_cursor=cursors.encode(page_items[-1].id) if has_more else None)
-    return ImageList(images=[image_out(base, i) for i in page.items], page=number, limit=limit,
+    return ImageList(images=[image_out(links, i) for i in page.items], page=number, limit=limit,
                      total=total, has_more=page.has_more,
                      next_cursor=cursors.encode(page.items[-1].id) if page.has_more else None)
 
 
-def lookup(ctx: AppContext, base: str, account_id: int, ids: str) -> ImageLookup:
+def lookup(ctx: AppContext, links: Links, account_id: int, ids: str) -> ImageLookup:
     refs = [r.strip() for r in ids.split(",") if r.strip()]
     if not refs:
         raise ApiError(400, "ids: give at least one id", field="ids")
@@ -73,7 +74,7 @@ def lookup(ctx: AppContext, base: str, account_id: int, ids: str) -> ImageLookup
     for ref in refs:
         image = ctx.meta.images.get(ref) if _REF.match(ref) else None
         if image is not None and owned(image, account_id, now):
-            found.append(image_out(base, image))
+            found.append(image_out(links, image))
         else:
             missing.append(ref)
     return ImageLookup(images=found, missing=missing)

@@ -18,8 +18,9 @@ from starlette.responses import HTMLResponse, Response
 from ..context import get_ctx
 from ..openapi import operation
 from ..routes.common import etag_matches
+from ..visibility import SIGNED_PARAMS
 from .embed import WIDGET_PATH
-from .files import live_image
+from .files import visible_image
 from .payload import embed_payload
 
 WIDGET = (Path(__file__).parent / "static" / "widget.js").read_bytes()
@@ -42,10 +43,9 @@ async def widget(request: Request) -> Response:
 
 def _page(request: Request, *, chrome: bool) -> HTMLResponse:
     ctx = get_ctx(request)
-    image = live_image(ctx, request.path_params["unique_id"])
+    image, access = visible_image(request, ctx, request.path_params["unique_id"])
     account = ctx.meta.accounts.get(image.account_id) if image.account_id else None
-    base = ctx.base_url(request)
-    data = embed_payload(base, image, account)
+    data = embed_payload(access.links(ctx.links(request)), image, account)
     seo = data["seo"]
     title, desc, card = (escape(seo["title"], quote=True), escape(seo["description"], quote=True),
                          escape(seo["image"], quote=True))
@@ -70,17 +70,17 @@ def _page(request: Request, *, chrome: bool) -> HTMLResponse:
         f"<title>{escape(seo['title'])}</title>{meta}<style>{style}</style></head><body>{body}"
         f"<script type=application/json data-pinpic-data data-pinpic-target=pinpic-root>"
         f"{script_json(data)}</script><script src='{WIDGET_PATH}'></script></body></html>",
-        headers={"Cache-Control": "public, max-age=60, must-revalidate"},
+        headers={"Cache-Control": access.cache_control("public, max-age=60, must-revalidate")},
     )
 
 
 @operation(summary="Share page with og:image / twitter:image", tag="embeds", media=("text/html",),
-           auth=False, errors=(404,))
+           auth=False, errors=(403, 404), extra_params=SIGNED_PARAMS)
 async def share_page(request: Request) -> Response:
     return _page(request, chrome=True)
 
 
 @operation(summary="Embed page (for the iframe snippet)", tag="embeds", media=("text/html",),
-           auth=False, errors=(404,))
+           auth=False, errors=(403, 404), extra_params=SIGNED_PARAMS)
 async def embed_page(request: Request) -> Response:
     return _page(request, chrome=False)

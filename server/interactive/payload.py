@@ -6,6 +6,7 @@ from typing import Any
 
 from pinrender._graph import digest
 
+from ..links import Links
 from ..storage import Account, ImageRecord
 from .present import DEFAULT_WIDTH, embed_url, overlay_url, share_url, srcset, variant_url
 
@@ -22,15 +23,16 @@ STYLE: dict[str, Any] = {
 }
 
 
-def etag(image: ImageRecord, base: str, width: int) -> str:
-    # The row's version moves on every update, so an edit always yields a new ETag.
-    return '"' + digest("embed-data", PAYLOAD_VERSION, str(image.id), str(image.version), base,
-                        str(width)) + '"'
+def etag(image: ImageRecord, links: Links, width: int) -> str:
+    # The row's version moves on every update, so an edit always yields a new ETag; so does the
+    # deadline of a private image's signed links.
+    return '"' + digest("embed-data", PAYLOAD_VERSION, str(image.id), str(image.version),
+                        links.base, str(width), str(links.deadline(image))) + '"'
 
 
-def embed_payload(base: str, image: ImageRecord, account: Account | None,
+def embed_payload(links: Links, image: ImageRecord, account: Account | None,
                   width: int = DEFAULT_WIDTH) -> dict[str, Any]:
-    sources = srcset(base, image)
+    sources = srcset(links, image)
     real = min(width, image.width)
     hotspots = []
     for i, spot in enumerate(image.hotspots):
@@ -43,7 +45,7 @@ def embed_payload(base: str, image: ImageRecord, account: Account | None,
         "description": image.description,
         "category": image.category,
         "image": {
-            "src": variant_url(base, image, width),
+            "src": variant_url(links, image, width),
             "width": real,
             "height": round(image.height * real / image.width) if image.width else image.height,
             "natural_width": image.width,
@@ -57,12 +59,12 @@ def embed_payload(base: str, image: ImageRecord, account: Account | None,
         "style": STYLE,
         "behavior": {"trigger": "hover", "auto_open": None, "close_on_outside_click": True,
                      "keyboard": True},
-        "attribution": {"text": "Interactive image by pinrender", "url": base,
+        "attribution": {"text": "Interactive image by pinrender", "url": links.base,
                         "owner": account.name if account else ""},
         "seo": {"title": title, "description": image.description,
-                "image": overlay_url(base, image), "canonical": share_url(base, image)},
-        "share_url": share_url(base, image),
-        "embed_url": embed_url(base, image),
+                "image": overlay_url(links, image), "canonical": share_url(links, image)},
+        "share_url": share_url(links, image),
+        "embed_url": embed_url(links, image),
         "version": image.version,
         "updated_at": int(image.updated_at),
     }

@@ -1,11 +1,14 @@
-"""Image rows as the seed shows them, and the URLs that point at an image."""
+"""Image rows as the seed shows them, and the URLs that point at an image (signed to expire when
+the image is private: `Links.image`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from pinrender._geometry import VARIANT_ALIASES, VARIANT_WIDTHS
 
+from ..links import Links
 from ..storage import ImageRecord
 from .schemas import ImageOut
 
@@ -16,20 +19,21 @@ def timestamp(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def variant_url(base: str, image: ImageRecord, width: int) -> str:
-    return f"{base}/files/{image.unique_id}_{width}.webp"
+def variant_url(links: Links, image: ImageRecord, width: int) -> str:
+    return links.image(image, f"/files/{image.unique_id}_{width}.webp")
 
 
-def share_url(base: str, image: ImageRecord) -> str:
-    return f"{base}/share/images/{image.unique_id}"
+def share_url(links: Links, image: ImageRecord) -> str:
+    return links.image(image, f"/share/images/{image.unique_id}")
 
 
-def embed_url(base: str, image: ImageRecord) -> str:
-    return f"{base}/images/{image.unique_id}/embed"
+def embed_url(links: Links, image: ImageRecord, user: str | None = None) -> str:
+    query = f"?user={quote(user, safe='')}" if user else ""
+    return links.image(image, f"/images/{image.unique_id}/embed{query}")
 
 
-def overlay_url(base: str, image: ImageRecord) -> str:
-    return f"{base}/share/images/{image.unique_id}/card.png?v={image.version}"
+def overlay_url(links: Links, image: ImageRecord) -> str:
+    return links.image(image, f"/share/images/{image.unique_id}/card.png?v={image.version}")
 
 
 def parse_variant(token: str) -> int | None:
@@ -47,23 +51,23 @@ def variant_error(token: str) -> str:
             f"{', '.join(map(str, VARIANT_WIDTHS))} or one of {', '.join(VARIANT_ALIASES)}")
 
 
-def srcset(base: str, image: ImageRecord) -> list[tuple[int, str]]:
+def srcset(links: Links, image: ImageRecord) -> list[tuple[int, str]]:
     """(real width, URL) per distinct variant: widths above the original collapse into one entry
     of the original's width, because variants are never upscaled."""
     out: list[tuple[int, str]] = []
     for width in VARIANT_WIDTHS:
         real = min(width, image.width)
-        out.append((real, variant_url(base, image, width)))
+        out.append((real, variant_url(links, image, width)))
         if width >= image.width:
             break
     return out
 
 
-def image_out(base: str, image: ImageRecord) -> ImageOut:
+def image_out(links: Links, image: ImageRecord) -> ImageOut:
     return ImageOut(
         id=image.id, unique_id=image.unique_id, title=image.title, description=image.description,
-        category=image.category, image_url=variant_url(base, image, DEFAULT_WIDTH),
-        share_url=share_url(base, image), embed_url=embed_url(base, image),
+        category=image.category, image_url=variant_url(links, image, DEFAULT_WIDTH),
+        share_url=share_url(links, image), embed_url=embed_url(links, image),
         hotspots=[dict(h) for h in image.hotspots], created_at=timestamp(image.created_at),
         updated_at=timestamp(image.updated_at),
     )

@@ -166,3 +166,6 @@ class EmbedDataQuery(Strict):
     user: str = Field(default="", max_length=100, description="the owner's embed key")
     variant: str | None = Field(default=None, max_length=20,
                                 description="256..2000 or thumbnail/small/card/medium/large/xlarge")
+    # A private image's signed link (README, "Who can fetch what"); checked by server/visibility.
+    expires: str | None = Field(default=None, max_length=12, description="signed link: deadline")
+    signature: str | None = Field(default=None, max_length=100, description="signed link")

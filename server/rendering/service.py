@@ -27,10 +27,13 @@ from ..storage import BlobStore, ImageRecord, MetaStore, ResultRecord, TemplateR
 from .cache import Output, OutputCache
 from .pool import RenderPool
 
-FORMATS = {"png": "png", "jpeg": "jpeg", "jpg": "jpeg", "webp": "webp", "avif": "avif"}
-MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
-EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "avif": "avif"}
-BY_EXTENSION = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp", "avif": "avif"}
+# gif: only the re-encoded originals of GIF uploads (`/src/…/{uid}.gif`) ask for it.
+FORMATS = {"png": "png", "jpeg": "jpeg", "jpg": "jpeg", "webp": "webp", "avif": "avif", "gif": "gif"}
+MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif",
+               "gif": "image/gif"}
+EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "avif": "avif", "gif": "gif"}
+BY_EXTENSION = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp", "avif": "avif",
+                "gif": "gif"}
 
 
 def _canonical(value: Any) -> str:

@@ -67,6 +67,11 @@ async def stored(request: Request) -> Response:
     key, ext = match.groups()
     etag = f'"{key}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
+    record = ctx.meta.results.get(key)
+    if record is None or (record.template_id or "").startswith("image:"):
+        # Variants of stored images are served only at their own URLs, which check who may
+        # see the image (server/visibility.py); their keys are not secrets.
+        raise ApiError(404, "Not found")
     output = await ctx.render.load_stored(key)
     if output is None or output.format != BY_EXTENSION[ext]:
         raise ApiError(404, "Not found")

@@ -37,6 +37,7 @@ def anyio_backend() -> str:
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {"data_dir": tmp_path / "data", "load_examples": False,
+                                  "allowed_hosts": ["testserver"],
                                   "debug_stats": True, "render_workers": 2}
         values.update(overrides)
         return Settings(**values)

@@ -82,6 +82,12 @@ def test_serve_renders_over_http(tmp_path: Path) -> None:
                     assert time.monotonic() < deadline, "server did not start"
                     time.sleep(0.1)
             assert home.status_code == 200 and "/api/render?templateId=" in home.text
+            # The default allowlist: loopback names on the port being served, nothing else.
+            assert client.get("/", headers={"Host": f"localhost:{port}"}).status_code == 200
+            for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1:{port + 1}"):
+                refused = client.get("/", headers={"Host": host})
+                assert refused.status_code == 400 and "evil" not in refused.text
+                assert refused.json()["success"] is False
             template = {"name": "t", "public": True, "jsonData": {
                 "canvas": {"width": 64, "height": 32},
                 "layers": [{"name": "title", "type": "text", "width": 64, "height": 32,
@@ -92,6 +98,7 @@ def test_serve_renders_over_http(tmp_path: Path) -> None:
             img = client.get("/api/render", params={
                 "templateId": tid, "layers": json.dumps({"title": {"text": "over HTTP"}})})
             assert img.status_code == 200 and img.content.startswith(b"\x89PNG")
+            assert img.headers["x-content-type-options"] == "nosniff"
             again = client.get("/api/render", headers={"If-None-Match": img.headers["etag"]},
                                params={"templateId": tid,
                                        "layers": json.dumps({"title": {"text": "over HTTP"}})})

@@ -43,10 +43,23 @@ async def test_formats_by_extension(v1: Api, ext: str, fmt: str) -> None:
     assert r2.status_code == 304 and r2.headers["etag"] == etag and not r2.content
 
 
-async def test_original_is_served_as_uploaded(v1: Api) -> None:
-    base, _ = await _src(v1, 120, 90)
-    r = await v1.client.get(f"{base}.jpeg")
-    assert r.content == image_bytes(120, 90) and r.headers["content-type"] == "image/jpeg"
+async def test_original_is_served_re_encoded_without_metadata(v1: Api) -> None:
+    source = Image.new("RGB", (120, 90), (30, 140, 220))
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam"  # Make
+    buf = io.BytesIO()
+    source.save(buf, "JPEG", quality=95, exif=exif)
+    key = await new_key(v1)
+    src = (await upload(v1, key, data=buf.getvalue())).json()["src"]
+    r = await v1.client.get(src)
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+    assert r.content != buf.getvalue() and b"SpyCam" not in r.content
+    with Image.open(io.BytesIO(r.content)) as im:
+        assert im.format == "JPEG" and im.size == (120, 90) and not im.getexif()
+        assert all(abs(a - b) <= 4 for a, b in zip(im.getpixel((60, 45)), (30, 140, 220),
+                                                    strict=True))
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "attachment" not in r.headers.get("content-disposition", "")
 
 
 async def test_auto_picks_from_accept(v1: Api) -> None:

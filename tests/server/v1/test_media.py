@@ -86,6 +86,7 @@ def v1_sync(tmp_path_factory: pytest.TempPathFactory) -> object:
     from ..conftest import Api as ApiClass
 
     settings_ = Settings(data_dir=tmp_path_factory.mktemp("walk"), load_examples=False,
+                         allowed_hosts=["testserver"],
                          render_workers=1, anonymous_hourly_uploads=10_000,
                          plans={"free": {"monthly_uploads": 10_000, "hourly_requests": 10**6}})
     app = create_app(settings_)

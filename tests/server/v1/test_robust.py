@@ -99,7 +99,7 @@ def test_upload_cut_off_on_a_real_socket_leaves_nothing(tmp_path: Any) -> None:
         while not server.started and time.time() < deadline:
             time.sleep(0.05)
         body = _multipart("XyZ") + b"\0" * 200_000  # long enough to be mid-stream when cut
-        head = (f"POST /v1/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
+        head = (f"POST /v1/upload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n"
                 "Content-Type: multipart/form-data; boundary=XyZ\r\n\r\n").encode()
         ctx = app.state.ctx
 
