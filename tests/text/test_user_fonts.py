@@ -163,7 +163,7 @@ def test_server_setting_font_dirs(tmp_path: Path, brand: Path,
     other = tmp_path / "more"
     renamed_font(BOLD, other / "Other-Bold.ttf", "Pinrender Other")
     monkeypatch.setenv("PINRENDER_FONT_DIRS", os.pathsep.join([str(brand.parent), str(other)]))
-    settings = Settings(data_dir=tmp_path / "data", load_examples=False)
+    settings = Settings(data_dir=tmp_path / "data", load_examples=False, allowed_hosts=["testserver"])
     assert settings.font_dirs == [brand.parent, other]
     asyncio.run(_render_through_the_app(settings, brand))
     monkeypatch.setenv("PINRENDER_FONT_DIRS", str(tmp_path / "nowhere"))
