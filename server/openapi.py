@@ -1,7 +1,9 @@
 """`/openapi.json`, built from the routes' own pydantic models.
 
 Each handler is tagged with `@operation(...)` naming the models it validates with; the document is
-assembled from those tags, so what is documented is exactly what is enforced.
+assembled from those tags, so what is documented is exactly what is enforced. Error responses are
+documented in the envelope of the path's family (`errors.speaks_seed_001`), the same rule the
+exception handlers answer by.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute, Route
 
+from .errors import speaks_seed_001
 from .schemas import Envelope, ErrorOut
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,6 +28,7 @@ class Operation:
     summary: str
     tag: str
     body: type[BaseModel] | None = None
+    form: type[BaseModel] | None = None  # a multipart/form-data body
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     enveloped: bool = True  # the response model sits under `data`
@@ -65,9 +69,12 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         for method in sorted((route.methods or set()) - {"HEAD"}):
             ops.append((route, method.lower(), op))
 
-    models: set[type[BaseModel]] = {ErrorOut}
+    # Imported here: the hosting package imports this module for `operation`.
+    from .hosting.models import ProblemOut
+
+    models: set[type[BaseModel]] = {ErrorOut, ProblemOut}
     for _, _, op in ops:
-        models.update(m for m in (op.body, op.response) if m is not None)
+        models.update(m for m in (op.body, op.form, op.response) if m is not None)
     # Two families may name a model alike (UsageOut): pydantic then gives each its own
     # component name, so references come from its mapping, never from `__name__`.
     schemas, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
@@ -89,6 +96,9 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         if op.body is not None:
             item["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": ref_of[op.body]}}}
+        elif op.form is not None:
+            item["requestBody"] = {"required": True, "content": {
+                "multipart/form-data": {"schema": ref_of[op.form]}}}
         content: dict[str, Any]
         if op.media:
             content = {m: {"schema": {"type": "string", "format": "binary"}} for m in op.media}
@@ -102,10 +112,13 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         else:
             content = {"application/json": {"schema": Envelope.model_json_schema()}}
         item["responses"][str(op.status)] = {"description": "Success", "content": content}
-        error = {"application/json": {"schema": ref_of[ErrorOut]}}
+        family = ProblemOut if speaks_seed_001(route.path) else ErrorOut
+        error = {"application/json": {"schema": ref_of[family]}}
         for code in sorted({400, *op.errors} | ({401} if op.auth else set())):
-            item["responses"][str(code)] = {"description": _REASONS.get(code, "Error"),
-                                            "content": error}
+            reason = _REASONS.get(code, "Error")
+            # A 304 has no body; every other error carries the family's envelope.
+            item["responses"][str(code)] = ({"description": reason} if code == 304
+                                            else {"description": reason, "content": error})
         if op.auth:
             item["security"] = [{"bearer": []}, {"apiKeyHeader": []}, {"apiKeyQuery": []}]
         paths.setdefault(route.path, {})[method] = item
@@ -126,6 +139,7 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
 
 
 _REASONS = {
+    304: "Not modified: the ETag in If-None-Match still matches",
     400: "Missing or malformed field", 401: "API key missing, unknown or inactive",
     403: "Not allowed", 404: "Not found", 413: "Too large", 422: "Invalid template or overrides",
     429: "Rate limit or monthly render allowance exceeded", 503: "Busy: retry after Retry-After",

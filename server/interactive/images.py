@@ -19,7 +19,7 @@ from .access import images_endpoint
 from .ingest import probe_image, source_bytes, store_image
 from .listing import list_page, lookup, owned
 from .present import image_out
-from .schemas import DeletedOut, ImageCreate, ImageList, ImageOut, ImageUpdate, ListQuery
+from .schemas import DeletedOut, ImageCreate, ImageListing, ImageOut, ImageUpdate, ListQuery
 from .validation import body, validate
 
 ERRORS = (403, 404, 429)
@@ -34,7 +34,7 @@ def find(ctx: AppContext, who: Principal, ref: str) -> ImageRecord:
 
 
 @operation(summary="List images (page/limit, cursor) or look them up by ids", tag="images",
-           query=ListQuery, response=ImageList, errors=ERRORS)
+           query=ListQuery, response=ImageListing, errors=ERRORS)
 @images_endpoint("read")
 async def list_images(request: Request, ctx: AppContext, who: Principal) -> Response:
     params = dict(request.query_params)

@@ -10,9 +10,8 @@ from ..errors import ApiError
 from ..storage import ImageRecord
 from . import cursor as cursors
 from .present import image_out
-from .schemas import ImageList, ImageLookup, ListQuery
+from .schemas import MAX_IDS, ImageList, ImageLookup, ListQuery
 
-MAX_IDS = 100
 SKIP_CHUNK = 500
 _REF = re.compile(r"^(?:\d{1,18}|[a-z0-9]{8})$")
 

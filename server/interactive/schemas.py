@@ -10,7 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|data|vbscript)[\x00-\x20]*:", re.IGNORECASE)
@@ -76,7 +76,17 @@ class Hotspot(Strict):
         return self.model_dump(exclude_none=True)
 
 
+def _one_source(schema: dict[str, Any]) -> None:
+    # "Supply one of image_url or image_data" (seed 000): exactly one of them is a string.
+    schema["oneOf"] = [
+        {"required": [field], "properties": {field: {"type": "string"}, other: {"type": "null"}}}
+        for field, other in (("image_url", "image_data"), ("image_data", "image_url"))
+    ]
+
+
 class ImageCreate(Strict):
+    model_config = ConfigDict(json_schema_extra=_one_source)
+
     image_url: str | None = Field(default=None, max_length=4096,
                                   description="https URL fetched server-side (~25 MB, 30 s)")
     image_data: str | None = Field(default=None,
@@ -106,12 +116,19 @@ class ImageUpdate(Strict):
         return self
 
 
+MAX_IDS = 100
+
+
 class ListQuery(Strict):
     page: int = Field(default=1, ge=1, description="default 1 (ignored with cursor)")
     limit: int = Field(default=20, description="default 20, clamped to 1-100")
-    cursor: str | None = Field(default=None, max_length=64, description="next_cursor of a page")
-    ids: str | None = Field(default=None, max_length=4000,
-                           description="comma-separated ids or unique_ids (max 100)")
+    cursor: str | None = Field(default=None, max_length=64,
+                               json_schema_extra={"pattern": r"^[A-Za-z0-9_-]+={0,2}$"},
+                               description="next_cursor of a page")
+    # At least one id and at most 100, as `listing.lookup` checks them (empty items are skipped).
+    ids: str | None = Field(default=None, max_length=4000, json_schema_extra={"allOf": [
+        {"pattern": r"[^,\s]"}, {"pattern": rf"^[^,]*(,[^,]*){{0,{MAX_IDS - 1}}}$"}]},
+        description="comma-separated ids or unique_ids (max 100)")
 
 
 class ImageOut(BaseModel):
@@ -140,6 +157,10 @@ class ImageList(BaseModel):
 class ImageLookup(BaseModel):
     images: list[ImageOut]
     missing: list[str]
+
+
+class ImageListing(RootModel[ImageList | ImageLookup]):
+    """`GET /api/images`: a page, or with `ids` the records found and the ids missing."""
 
 
 class DeletedOut(BaseModel):
