@@ -154,12 +154,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path. Starlette answers 405 from the first route
-    whose path matches, which names only that route's methods; a path is often several routes."""
-    path = request.url.path
+    """The methods of the path template Starlette matched (the first route whose path matches),
+    over all its routes: one template is often several routes, one per method, and Starlette's
+    own 405 names only the first route's methods."""
+    routes = [r for r in request.app.router.routes if isinstance(r, Route)]
+    matched = next((r.path for r in routes if r.path_regex.match(request.url.path)), None)
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, Route) and route.path_regex.match(path):
+    for route in routes:
+        if route.path == matched:
             methods |= route.methods or set()
     return ", ".join(sorted(methods))
 

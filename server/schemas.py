@@ -7,10 +7,11 @@ what the server accepts. Field names are the JSON names of the seed (camelCase).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .storage import TemplateRecord
 
@@ -22,10 +23,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# jsonData is validated by the core (`pinrender.parse_template`), which names a bad field as
+# `jsonData.layers.title.fontSize`; the document shows the core's own model (`openapi.py` adds
+# `pinrender.Template` to the components). Rules its schema cannot carry (colours, unique names,
+# configured canvas limits) answer 422.
+TemplateJson = Annotated[dict[str, Any], WithJsonSchema({"allOf": [{"$ref": "#/components/schemas/Template"}]})]
+
+
 class TemplateCreate(Strict):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
-    jsonData: dict[str, Any] = Field(description="{canvas, layers, variables}, validated by the core")
+    jsonData: TemplateJson = Field(description="{canvas, layers, variables}, validated by the core")
     public: bool = Field(default=False, description="renderable without a key via /api/render")
     previewUrl: str | None = Field(default=None, max_length=2048)
     requireSignature: bool = Field(
@@ -34,12 +42,15 @@ class TemplateCreate(Strict):
 
 
 class TemplateUpdate(Strict):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
-    jsonData: dict[str, Any] | None = None
-    public: bool | None = None
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    # Fields left out stay as they are; only previewUrl may be set to null (routes/templates.py).
+    name: Annotated[str, Field(min_length=1, max_length=200)] | SkipJsonSchema[None] = None
+    description: Annotated[str, Field(max_length=5000)] | SkipJsonSchema[None] = None
+    jsonData: TemplateJson | SkipJsonSchema[None] = None
+    public: bool | SkipJsonSchema[None] = None
     previewUrl: str | None = Field(default=None, max_length=2048)
-    requireSignature: bool | None = None
+    requireSignature: bool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> TemplateUpdate:

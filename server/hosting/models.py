@@ -53,7 +53,8 @@ class Strict(BaseModel):
 
 
 class KeyCreate(Strict):
-    email: str = Field(max_length=254, description="a valid email address")
+    email: str = Field(max_length=254, json_schema_extra={"pattern": EMAIL.pattern},
+                       description="a valid email address")
     name: str = Field(default="Default", min_length=1, max_length=100, description="key name")
 
     @field_validator("email")
@@ -109,8 +110,9 @@ class MediaFields(Strict):
 def _requires_url(schema: dict[str, Any]) -> None:
     # Absent, the server answers seed 001's own `400 missing_url` rather than a validation error.
     schema["required"] = ["url"]
-    schema["properties"]["url"] = {"type": "string", "minLength": 1, "maxLength": 4096,
-                                   "description": "URL of the image (must return an image)"}
+    schema["properties"]["url"] = {"type": "string", "maxLength": 4096,
+                                   "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+                                   "description": "http(s) URL of the image (must return an image)"}
 
 
 class ImportRequest(MediaFields):
@@ -120,22 +122,35 @@ class ImportRequest(MediaFields):
                             description="URL of the image (must return an image)")
 
 
+def _form_schema(schema: dict[str, Any]) -> None:
+    # A form part is text: a field can be left out but never be null.
+    for prop in schema["properties"].values():
+        options = [o for o in prop.pop("anyOf", []) if o.get("type") != "null"]
+        if len(options) == 1:
+            prop.update(options[0])
+        elif options:
+            prop["anyOf"] = options
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+    # Any other field is stored as metadata, under metadata's key rule.
+    schema["additionalProperties"] = {"type": "string", "description": "stored as metadata"}
+    schema["propertyNames"] = {"pattern": fields.METADATA_KEY.pattern}
+    schema["maxProperties"] = fields.MAX_METADATA_KEYS
+
+
 class UploadForm(MediaFields):
     """The multipart body of `POST /v1/upload`, for /openapi.json only: the form is read as a stream
     (`formdata.read_form`) and its text fields are validated as MediaFields."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={
-        "additionalProperties": {"type": "string", "description": "stored as metadata"},
-        "propertyNames": {"pattern": fields.METADATA_KEY.pattern},
-        "maxProperties": fields.MAX_METADATA_KEYS})
+    model_config = ConfigDict(extra="allow", json_schema_extra=_form_schema)
 
-    file: bytes = Field(json_schema_extra={"format": "binary", "contentMediaType": "image/*"},
+    file: bytes = Field(json_schema_extra={"minLength": 1, "contentMediaType": "image/*"},
                         description="JPEG, PNG, WebP, GIF, SVG, HEIC, AVIF, TIFF or BMP")
 
 
 class MediaPatch(Strict):
     # name, tags and public may be left out but not set to null (the server answers 422).
-    name: str | SkipJsonSchema[None] = Field(default=None, min_length=1, max_length=255)
+    name: Annotated[str, Field(min_length=1, max_length=255)] | SkipJsonSchema[None] = None
     tags: Tags | SkipJsonSchema[None] = None
     namespace: Namespace | None = None
     public: bool | SkipJsonSchema[None] = None

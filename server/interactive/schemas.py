@@ -18,6 +18,19 @@ MAX_HOTSPOTS = 100
 DEFAULT_COLOR = "#2a9d8f"
 
 
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" for c in word)
+
+
+# The rules of `_url` and `SCRIPT_SCHEME` as JSON Schema patterns, for /openapi.json: an absolute
+# URL with a host and no spaces or control characters, or empty.
+_NO_SPACE = r"[^\x00-\x20]"
+WEB_URL = (rf"^$|^\s*{_any_case('http')}[Ss]?://[^\x00-\x20/?#\[\]]+([/?#]{_NO_SPACE}*)?\s*$")
+LINK_URL = rf"{WEB_URL}|^\s*{_any_case('mailto')}:{_NO_SPACE}*\s*$"
+SCRIPT_LABEL = (r"^[\x00-\x20]*(" + "|".join(_any_case(w) for w in ("javascript", "data", "vbscript"))
+                + r")[\x00-\x20]*:")
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -42,10 +55,14 @@ class Hotspot(Strict):
     y: float = Field(ge=0, le=100, allow_inf_nan=False, description="percent of the height")
     title: str = Field(default="", max_length=200)
     description: str = Field(default="", max_length=2000)
-    color: str = Field(default=DEFAULT_COLOR, description="hex: #rgb, #rgba, #rrggbb or #rrggbbaa")
-    link: str | None = Field(default=None, max_length=2048, description="http, https or mailto")
-    link_label: str | None = Field(default=None, max_length=100)
-    video_url: str | None = Field(default=None, max_length=2048, description="http or https")
+    color: str = Field(default=DEFAULT_COLOR, json_schema_extra={"pattern": HEX_COLOR.pattern},
+                       description="hex: #rgb, #rgba, #rrggbb or #rrggbbaa")
+    link: str | None = Field(default=None, max_length=2048, json_schema_extra={"pattern": LINK_URL},
+                             description="http, https or mailto")
+    link_label: str | None = Field(default=None, max_length=100,
+                                   json_schema_extra={"not": {"pattern": SCRIPT_LABEL}})
+    video_url: str | None = Field(default=None, max_length=2048, json_schema_extra={"pattern": WEB_URL},
+                                  description="http or https")
 
     @field_validator("color")
     @classmethod
@@ -88,9 +105,11 @@ class ImageCreate(Strict):
     model_config = ConfigDict(json_schema_extra=_one_source)
 
     image_url: str | None = Field(default=None, max_length=4096,
+                                  json_schema_extra={"pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://"},
                                   description="https URL fetched server-side (~25 MB, 30 s)")
-    image_data: str | None = Field(default=None,
-                                   description="base64 image (~25 MB decoded); data: URLs accepted")
+    image_data: str | None = Field(default=None, json_schema_extra={
+        "contentEncoding": "base64", "contentMediaType": "image/*"},
+        description="base64 image (~25 MB decoded); data: URLs accepted")
     title: str = Field(default="API Image", max_length=200)
     description: str = Field(default="", max_length=5000)
     category: str = Field(default="", max_length=100)
@@ -103,7 +122,14 @@ class ImageCreate(Strict):
         return self
 
 
+def _some_change(schema: dict[str, Any]) -> None:
+    schema["anyOf"] = [{"required": [field], "properties": {field: {"not": {"type": "null"}}}}
+                       for field in ("title", "description", "hotspots")]
+
+
 class ImageUpdate(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_some_change)
+
     title: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     hotspots: list[Hotspot] | None = Field(default=None, max_length=MAX_HOTSPOTS,
