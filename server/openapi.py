@@ -60,6 +60,20 @@ def _query_params(model: type[BaseModel], schema: dict[str, Any]) -> list[dict[s
     return params
 
 
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return (kind == "null" or (isinstance(kind, list) and "null" in kind)
+            or any(_allows_null(o) for o in schema.get("anyOf", []) + schema.get("oneOf", [])))
+
+
+def _drop_null_defaults(schema: dict[str, Any]) -> None:
+    """A field that may be left out but not sent as null has pydantic's `default: null`, which its
+    own schema forbids: it is not part of the contract, so it is not documented."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None and not _allows_null(prop):
+            del prop["default"]
+
+
 def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> dict[str, Any]:
     ops: list[tuple[Route, str, Operation]] = []
     for route in routes:
@@ -82,6 +96,8 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
     # component name, so references come from its mapping, never from `__name__`.
     schemas, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     components: dict[str, Any] = dict(defs.get("$defs", {}))
+    for component in components.values():
+        _drop_null_defaults(component)
     ref_of = {model: schema for (model, _), schema in schemas.items()}
 
     paths: dict[str, dict[str, Any]] = {}

@@ -60,7 +60,7 @@ class Hotspot(Strict):
     link: str | None = Field(default=None, max_length=2048, json_schema_extra={"pattern": LINK_URL},
                              description="http, https or mailto")
     link_label: str | None = Field(default=None, max_length=100,
-                                   json_schema_extra={"not": {"pattern": SCRIPT_LABEL}})
+                                   json_schema_extra={"not": {"type": "string", "pattern": SCRIPT_LABEL}})
     video_url: str | None = Field(default=None, max_length=2048, json_schema_extra={"pattern": WEB_URL},
                                   description="http or https")
 
