@@ -16,8 +16,6 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute, Route
 
-import pinrender
-
 from .errors import speaks_seed_001
 from .schemas import Envelope, ErrorOut
 
@@ -88,8 +86,7 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
     # Imported here: the hosting package imports this module for `operation`.
     from .hosting.models import ProblemOut
 
-    # The core's template model, which `schemas.TemplateJson` refers to.
-    models: set[type[BaseModel]] = {ErrorOut, ProblemOut, pinrender.Template}
+    models: set[type[BaseModel]] = {ErrorOut, ProblemOut}
     for _, _, op in ops:
         models.update(m for m in (op.body, op.form, op.response) if m is not None)
     # Two families may name a model alike (UsageOut): pydantic then gives each its own

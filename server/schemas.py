@@ -10,8 +10,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
+from pydantic_core import CoreSchema
+
+import pinrender
 
 from .storage import TemplateRecord
 
@@ -23,11 +26,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-# jsonData is validated by the core (`pinrender.parse_template`), which names a bad field as
-# `jsonData.layers.title.fontSize`; the document shows the core's own model (`openapi.py` adds
-# `pinrender.Template` to the components). Rules its schema cannot carry (colours, unique names,
-# configured canvas limits) answer 422.
-TemplateJson = Annotated[dict[str, Any], WithJsonSchema({"allOf": [{"$ref": "#/components/schemas/Template"}]})]
+class _AsTemplate:
+    """jsonData is validated by the core (`pinrender.parse_template`), which names a bad field as
+    `jsonData.layers.title.fontSize`; the document shows the core's own model. Rules its schema
+    cannot carry (colours, unique names, configured canvas limits) answer 422."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+                                     ) -> JsonSchemaValue:
+        return handler(pinrender.Template.__pydantic_core_schema__)
+
+
+TemplateJson = Annotated[dict[str, Any], _AsTemplate]
 
 
 class TemplateCreate(Strict):

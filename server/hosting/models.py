@@ -283,7 +283,7 @@ class Action(BaseModel):
 
 
 class ProblemOut(BaseModel):
-    """Seed 001's error object, answered by `/v1/*`, the CDN (`/src/…`) and viewer pages (`/i/…`)."""
+    """Seed 001's error object, answered by `/v1/*`, its image URLs (`/src/…`) and viewer pages (`/i/…`)."""
 
     error: str = Field(description="machine-readable code: validation_error, not_found, …")
     message: str
