@@ -10,7 +10,17 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
 from pydantic_core import CoreSchema
 
@@ -19,7 +29,12 @@ import pinrender
 from .storage import TemplateRecord
 
 Format = Literal["png", "jpeg", "jpg", "webp", "avif"]
-Scalar = str | int | float | bool
+# A URL the server fetches (`image_url`, `/v1/import`): http(s) with a host name, as JSON Schema
+# writes it for /openapi.json; the SSRF-guarded loader refuses anything else before it connects.
+FETCHABLE_URL = (r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9._~%!$&'()*+,;=-]+(:[0-9]{1,5})?"
+                 r"([/?#][^\x00-\x20]*)?$")
+# Variables are text or numbers (the core refuses booleans: `{{flag}}` has no one spelling).
+Scalar = StrictStr | StrictInt | StrictFloat
 
 
 class Strict(BaseModel):
@@ -44,9 +59,9 @@ class TemplateCreate(Strict):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
     jsonData: TemplateJson = Field(description="{canvas, layers, variables}, validated by the core")
-    public: bool = Field(default=False, description="renderable without a key via /api/render")
+    public: StrictBool = Field(default=False, description="renderable without a key via /api/render")
     previewUrl: str | None = Field(default=None, max_length=2048)
-    requireSignature: bool = Field(
+    requireSignature: StrictBool = Field(
         default=False, description="/api/render must carry a valid `signature` (HMAC)"
     )
 
@@ -58,9 +73,9 @@ class TemplateUpdate(Strict):
     name: Annotated[str, Field(min_length=1, max_length=200)] | SkipJsonSchema[None] = None
     description: Annotated[str, Field(max_length=5000)] | SkipJsonSchema[None] = None
     jsonData: TemplateJson | SkipJsonSchema[None] = None
-    public: bool | SkipJsonSchema[None] = None
+    public: StrictBool | SkipJsonSchema[None] = None
     previewUrl: str | None = Field(default=None, max_length=2048)
-    requireSignature: bool | SkipJsonSchema[None] = None
+    requireSignature: StrictBool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> TemplateUpdate:

@@ -12,12 +12,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from ..schemas import FETCHABLE_URL
 from . import fields
 
 EMAIL = re.compile(r"^[^@\s,;<>]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
@@ -40,7 +42,8 @@ Date = Annotated[str | None, BeforeValidator(
     lambda value: None if value is None or value == "" else fields.parse_date(value)),
     WithJsonSchema({"anyOf": [
         {"type": "string", "format": "date-time"}, {"type": "string", "format": "date"},
-        {"type": "string", "pattern": r"^\d{1,10}$"}, {"type": "integer", "minimum": 0, "maximum": 9_999_999_999},
+        {"type": "string", "pattern": r"^\d{1,10}(\.\d+)?$"},
+        {"type": "number", "minimum": 0, "maximum": 9_999_999_999},
         {"type": "null"}], "description": "ISO 8601 or Unix timestamp"})]
 Metadata = WithJsonSchema({
     "type": "object", "maxProperties": fields.MAX_METADATA_KEYS,
@@ -111,7 +114,7 @@ def _requires_url(schema: dict[str, Any]) -> None:
     # Absent, the server answers seed 001's own `400 missing_url` rather than a validation error.
     schema["required"] = ["url"]
     schema["properties"]["url"] = {"type": "string", "maxLength": 4096,
-                                   "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+                                   "pattern": FETCHABLE_URL,
                                    "description": "http(s) URL of the image (must return an image)"}
 
 
@@ -153,7 +156,7 @@ class MediaPatch(Strict):
     name: Annotated[str, Field(min_length=1, max_length=255)] | SkipJsonSchema[None] = None
     tags: Tags | SkipJsonSchema[None] = None
     namespace: Namespace | None = None
-    public: bool | SkipJsonSchema[None] = None
+    public: StrictBool | SkipJsonSchema[None] = None
     date: Date = None
     external_id: str | None = Field(default=None, max_length=255)
     metadata: Annotated[dict[str, Any], Metadata] | None = Field(
@@ -169,7 +172,7 @@ class BatchChanges(Strict):
     tags: Tags | None = None
     tag_mode: Literal["replace", "add", "remove"] = "replace"
     namespace: Namespace | None = None
-    public: bool | None = None
+    public: StrictBool | None = None
 
 
 class BatchUpdate(Strict):

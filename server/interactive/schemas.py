@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
+from ..schemas import FETCHABLE_URL
+
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|data|vbscript)[\x00-\x20]*:", re.IGNORECASE)
 MAX_HOTSPOTS = 100
@@ -105,7 +107,7 @@ class ImageCreate(Strict):
     model_config = ConfigDict(json_schema_extra=_one_source)
 
     image_url: str | None = Field(default=None, max_length=4096,
-                                  json_schema_extra={"pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://"},
+                                  json_schema_extra={"pattern": FETCHABLE_URL},
                                   description="https URL fetched server-side (~25 MB, 30 s)")
     image_data: str | None = Field(default=None, json_schema_extra={
         "contentEncoding": "base64", "contentMediaType": "image/*"},
