@@ -51,10 +51,14 @@ def _query_params(model: type[BaseModel], schema: dict[str, Any]) -> list[dict[s
     params = []
     required = set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
-        params.append({
-            "name": name, "in": "query", "required": name in required,
-            "description": prop.get("description", ""), "schema": prop,
-        })
+        param = {"name": name, "in": "query", "required": name in required,
+                 "description": prop.get("description", "")}
+        # A parameter whose value is JSON text says so with `content`, and the JSON's own schema.
+        if prop.get("contentMediaType") == "application/json" and "contentSchema" in prop:
+            param["content"] = {"application/json": {"schema": prop["contentSchema"]}}
+        else:
+            param["schema"] = prop
+        params.append(param)
     return params
 
 

@@ -149,10 +149,18 @@ class GenerateResponse(BaseModel):
     data: GenerateResult
 
 
+def _json_text(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"contentMediaType": "application/json", "contentSchema": schema}
+
+
 class RenderQuery(Strict):
     templateId: UUID
-    layers: str | None = Field(default=None, description="URL-encoded JSON: layer name -> properties")
-    variables: str | None = Field(default=None, description="URL-encoded JSON object")
+    layers: str | None = Field(default=None, description="URL-encoded JSON: layer name -> properties",
+                               json_schema_extra=_json_text(
+                                   {"type": "object", "additionalProperties": {"type": "object"}}))
+    variables: str | None = Field(default=None, description="URL-encoded JSON object",
+                                  json_schema_extra=_json_text({"type": "object", "additionalProperties": {
+                                      "anyOf": [{"type": "string"}, {"type": "number"}]}}))
     format: Format = "png"
     quality: int | None = Field(default=None, ge=1, le=100)
     signature: str | None = Field(default=None, max_length=200,

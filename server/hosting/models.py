@@ -32,7 +32,7 @@ EMAIL = re.compile(r"^[^@\s,;<>]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-
 TAG_TEXT = rf"^[^,]{{0,{fields.MAX_TAG_LENGTH}}}(,[^,]{{0,{fields.MAX_TAG_LENGTH}}}){{0,{fields.MAX_TAGS - 1}}}$"
 Tags = Annotated[tuple[str, ...], BeforeValidator(fields.parse_tags), WithJsonSchema({
     "anyOf": [{"type": "string", "pattern": TAG_TEXT},
-              {"type": "array", "maxItems": fields.MAX_TAGS, "uniqueItems": True,
+              {"type": "array", "maxItems": fields.MAX_TAGS,
                "items": {"type": "string", "maxLength": fields.MAX_TAG_LENGTH}}],
     "description": "comma-separated (or a list), max 10, each max 50 chars"})]
 Namespace = Annotated[str, AfterValidator(fields.check_namespace), WithJsonSchema({
@@ -42,8 +42,9 @@ Date = Annotated[str | None, BeforeValidator(
     lambda value: None if value is None or value == "" else fields.parse_date(value)),
     WithJsonSchema({"anyOf": [
         {"type": "string", "format": "date-time"}, {"type": "string", "format": "date"},
-        {"type": "string", "pattern": r"^\d{1,10}(\.\d+)?$"},
-        {"type": "number", "minimum": 0, "maximum": 9_999_999_999},
+        {"type": "string", "pattern": r"^\d{1,11}(\.\d+)?$"},
+        # the Unix timestamps of years 1 to 9999, which Python's datetime can hold
+        {"type": "number", "minimum": -62_135_596_800, "maximum": 253_402_300_799},
         {"type": "null"}], "description": "ISO 8601 or Unix timestamp"})]
 Metadata = WithJsonSchema({
     "type": "object", "maxProperties": fields.MAX_METADATA_KEYS,
@@ -56,7 +57,9 @@ class Strict(BaseModel):
 
 
 class KeyCreate(Strict):
-    email: str = Field(max_length=254, json_schema_extra={"pattern": EMAIL.pattern},
+    # Python's `\s` also spans \x1c-\x1f and \x85, JSON Schema's (ECMA) does not: spelled out.
+    email: str = Field(max_length=254,
+                       json_schema_extra={"pattern": EMAIL.pattern.replace(r"\s", r"\s\x1c-\x1f\x85")},
                        description="a valid email address")
     name: str = Field(default="Default", min_length=1, max_length=100, description="key name")
 

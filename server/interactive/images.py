@@ -27,7 +27,8 @@ ERRORS = (403, 404, 429)
 
 def find(ctx: AppContext, who: Principal, ref: str) -> ImageRecord:
     """The caller's image by numeric id or unique_id; anyone else's looks missing (404)."""
-    image = ctx.meta.images.get(ref) if ref.isalnum() and len(ref) <= 18 else None
+    # ASCII only: `isalnum` also holds for '³', which the numeric-id lookup cannot read.
+    image = ctx.meta.images.get(ref) if ref.isascii() and ref.isalnum() and len(ref) <= 18 else None
     if image is None or not owned(image, who.account.id, time.time()):
         raise ApiError(404, "Image not found")
     return image
