@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 import pinrender
 
@@ -99,9 +100,13 @@ SEED_001_CODES = {
 }
 
 
-def is_seed_001(request: Request) -> bool:
-    path = request.url.path
+def speaks_seed_001(path: str) -> bool:
+    """Whether errors on this path (or route template) use seed 001's object, not the envelope."""
     return path == "/v1" or path.startswith(SEED_001_PREFIXES)
+
+
+def is_seed_001(request: Request) -> bool:
+    return speaks_seed_001(request.url.path)
 
 
 def seed_001_error(
@@ -148,7 +153,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return Response(status_code=exc.status_code, headers=dict(exc.headers or {}))
     messages = {404: "Not found", 405: "Method not allowed"}
     message = messages.get(exc.status_code, str(exc.detail))
-    return _answer(request, ApiError(exc.status_code, message, headers=dict(exc.headers or {})))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
+    return _answer(request, ApiError(exc.status_code, message, headers=headers))
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods of the path template Starlette matched (the first route whose path matches),
+    over all its routes: one template is often several routes, one per method, and Starlette's
+    own 405 names only the first route's methods."""
+    routes = [r for r in request.app.router.routes if isinstance(r, Route)]
+    matched = next((r.path for r in routes if r.path_regex.match(request.url.path)), None)
+    methods: set[str] = set()
+    for route in routes:
+        if route.path == matched:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -1,7 +1,9 @@
 """`/openapi.json`, built from the routes' own pydantic models.
 
 Each handler is tagged with `@operation(...)` naming the models it validates with; the document is
-assembled from those tags, so what is documented is exactly what is enforced.
+assembled from those tags, so what is documented is exactly what is enforced. Error responses are
+documented in the envelope of the path's family (`errors.speaks_seed_001`), the same rule the
+exception handlers answer by.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute, Route
 
+from .errors import speaks_seed_001
 from .schemas import Envelope, ErrorOut
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,6 +28,7 @@ class Operation:
     summary: str
     tag: str
     body: type[BaseModel] | None = None
+    form: type[BaseModel] | None = None  # a multipart/form-data body
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     enveloped: bool = True  # the response model sits under `data`
@@ -47,11 +51,29 @@ def _query_params(model: type[BaseModel], schema: dict[str, Any]) -> list[dict[s
     params = []
     required = set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
-        params.append({
-            "name": name, "in": "query", "required": name in required,
-            "description": prop.get("description", ""), "schema": prop,
-        })
+        param = {"name": name, "in": "query", "required": name in required,
+                 "description": prop.get("description", "")}
+        # A parameter whose value is JSON text says so with `content`, and the JSON's own schema.
+        if prop.get("contentMediaType") == "application/json" and "contentSchema" in prop:
+            param["content"] = {"application/json": {"schema": prop["contentSchema"]}}
+        else:
+            param["schema"] = prop
+        params.append(param)
     return params
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return (kind == "null" or (isinstance(kind, list) and "null" in kind)
+            or any(_allows_null(o) for o in schema.get("anyOf", []) + schema.get("oneOf", [])))
+
+
+def _drop_null_defaults(schema: dict[str, Any]) -> None:
+    """A field that may be left out but not sent as null has pydantic's `default: null`, which its
+    own schema forbids: it is not part of the contract, so it is not documented."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None and not _allows_null(prop):
+            del prop["default"]
 
 
 def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> dict[str, Any]:
@@ -65,13 +87,18 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         for method in sorted((route.methods or set()) - {"HEAD"}):
             ops.append((route, method.lower(), op))
 
-    models: set[type[BaseModel]] = {ErrorOut}
+    # Imported here: the hosting package imports this module for `operation`.
+    from .hosting.models import ProblemOut
+
+    models: set[type[BaseModel]] = {ErrorOut, ProblemOut}
     for _, _, op in ops:
-        models.update(m for m in (op.body, op.response) if m is not None)
+        models.update(m for m in (op.body, op.form, op.response) if m is not None)
     # Two families may name a model alike (UsageOut): pydantic then gives each its own
     # component name, so references come from its mapping, never from `__name__`.
     schemas, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     components: dict[str, Any] = dict(defs.get("$defs", {}))
+    for component in components.values():
+        _drop_null_defaults(component)
     ref_of = {model: schema for (model, _), schema in schemas.items()}
 
     paths: dict[str, dict[str, Any]] = {}
@@ -89,6 +116,9 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         if op.body is not None:
             item["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": ref_of[op.body]}}}
+        elif op.form is not None:
+            item["requestBody"] = {"required": True, "content": {
+                "multipart/form-data": {"schema": ref_of[op.form]}}}
         content: dict[str, Any]
         if op.media:
             content = {m: {"schema": {"type": "string", "format": "binary"}} for m in op.media}
@@ -102,10 +132,13 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         else:
             content = {"application/json": {"schema": Envelope.model_json_schema()}}
         item["responses"][str(op.status)] = {"description": "Success", "content": content}
-        error = {"application/json": {"schema": ref_of[ErrorOut]}}
+        family = ProblemOut if speaks_seed_001(route.path) else ErrorOut
+        error = {"application/json": {"schema": ref_of[family]}}
         for code in sorted({400, *op.errors} | ({401} if op.auth else set())):
-            item["responses"][str(code)] = {"description": _REASONS.get(code, "Error"),
-                                            "content": error}
+            reason = _REASONS.get(code, "Error")
+            # A 304 has no body; every other error carries the family's envelope.
+            item["responses"][str(code)] = ({"description": reason} if code == 304
+                                            else {"description": reason, "content": error})
         if op.auth:
             item["security"] = [{"bearer": []}, {"apiKeyHeader": []}, {"apiKeyQuery": []}]
         paths.setdefault(route.path, {})[method] = item
@@ -126,6 +159,7 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
 
 
 _REASONS = {
+    304: "Not modified: the ETag in If-None-Match still matches",
     400: "Missing or malformed field", 401: "API key missing, unknown or inactive",
     403: "Not allowed", 404: "Not found", 413: "Too large", 422: "Invalid template or overrides",
     429: "Rate limit or monthly render allowance exceeded", 503: "Busy: retry after Retry-After",

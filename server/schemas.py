@@ -7,39 +7,75 @@ what the server accepts. Field names are the JSON names of the seed (camelCase).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
+from pydantic_core import CoreSchema
+
+import pinrender
 
 from .storage import TemplateRecord
 
 Format = Literal["png", "jpeg", "jpg", "webp", "avif"]
-Scalar = str | int | float | bool
+# A URL the server fetches (`image_url`, `/v1/import`): http(s) with a host name, as JSON Schema
+# writes it for /openapi.json; the SSRF-guarded loader refuses anything else before it connects.
+FETCHABLE_URL = (r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9._~%!$&'()*+,;=-]+(:[0-9]{1,5})?"
+                 r"([/?#][^\x00-\x20]*)?$")
+# Variables are text or numbers (the core refuses booleans: `{{flag}}` has no one spelling).
+Scalar = StrictStr | StrictInt | StrictFloat
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _AsTemplate:
+    """jsonData is validated by the core (`pinrender.parse_template`), which names a bad field as
+    `jsonData.layers.title.fontSize`; the document shows the core's own model. Rules its schema
+    cannot carry (colours, unique names, configured canvas limits) answer 422."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+                                     ) -> JsonSchemaValue:
+        return handler(pinrender.Template.__pydantic_core_schema__)
+
+
+TemplateJson = Annotated[dict[str, Any], _AsTemplate]
+
+
 class TemplateCreate(Strict):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
-    jsonData: dict[str, Any] = Field(description="{canvas, layers, variables}, validated by the core")
-    public: bool = Field(default=False, description="renderable without a key via /api/render")
+    jsonData: TemplateJson = Field(description="{canvas, layers, variables}, validated by the core")
+    public: StrictBool = Field(default=False, description="renderable without a key via /api/render")
     previewUrl: str | None = Field(default=None, max_length=2048)
-    requireSignature: bool = Field(
+    requireSignature: StrictBool = Field(
         default=False, description="/api/render must carry a valid `signature` (HMAC)"
     )
 
 
 class TemplateUpdate(Strict):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
-    jsonData: dict[str, Any] | None = None
-    public: bool | None = None
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    # Fields left out stay as they are; only previewUrl may be set to null (routes/templates.py).
+    name: Annotated[str, Field(min_length=1, max_length=200)] | SkipJsonSchema[None] = None
+    description: Annotated[str, Field(max_length=5000)] | SkipJsonSchema[None] = None
+    jsonData: TemplateJson | SkipJsonSchema[None] = None
+    public: StrictBool | SkipJsonSchema[None] = None
     previewUrl: str | None = Field(default=None, max_length=2048)
-    requireSignature: bool | None = None
+    requireSignature: StrictBool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> TemplateUpdate:
@@ -113,10 +149,18 @@ class GenerateResponse(BaseModel):
     data: GenerateResult
 
 
+def _json_text(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"contentMediaType": "application/json", "contentSchema": schema}
+
+
 class RenderQuery(Strict):
     templateId: UUID
-    layers: str | None = Field(default=None, description="URL-encoded JSON: layer name -> properties")
-    variables: str | None = Field(default=None, description="URL-encoded JSON object")
+    layers: str | None = Field(default=None, description="URL-encoded JSON: layer name -> properties",
+                               json_schema_extra=_json_text(
+                                   {"type": "object", "additionalProperties": {"type": "object"}}))
+    variables: str | None = Field(default=None, description="URL-encoded JSON object",
+                                  json_schema_extra=_json_text({"type": "object", "additionalProperties": {
+                                      "anyOf": [{"type": "string"}, {"type": "number"}]}}))
     format: Format = "png"
     quality: int | None = Field(default=None, ge=1, le=100)
     signature: str | None = Field(default=None, max_length=200,

@@ -20,7 +20,7 @@ from ..openapi import operation
 from . import ingest, quota
 from .callers import client_ip, optional_principal, staging_dir
 from .formdata import read_form
-from .models import ImportRequest, MediaFields, MediaOut
+from .models import ImportRequest, MediaFields, MediaOut, UploadForm
 from .problems import json_body, problem, validate
 from .state import hosting
 
@@ -40,7 +40,7 @@ def form_fields(values: dict[str, str]) -> MediaFields:
 
 
 @operation(summary="Upload an image (multipart; with or without a key)", tag="hosting",
-           response=MediaOut, enveloped=False, auth=False, status=201, errors=ERRORS)
+           form=UploadForm, response=MediaOut, enveloped=False, auth=False, status=201, errors=ERRORS)
 async def upload(request: Request) -> Response:
     ctx, h = get_ctx(request), hosting(request)
     base, now = ctx.base_url(request), time.time()

@@ -19,7 +19,7 @@ from .access import images_endpoint
 from .ingest import probe_image, source_bytes, store_image
 from .listing import list_page, lookup, owned
 from .present import image_out
-from .schemas import DeletedOut, ImageCreate, ImageList, ImageOut, ImageUpdate, ListQuery
+from .schemas import DeletedOut, ImageCreate, ImageListing, ImageOut, ImageUpdate, ListQuery
 from .validation import body, validate
 
 ERRORS = (403, 404, 429)
@@ -27,14 +27,15 @@ ERRORS = (403, 404, 429)
 
 def find(ctx: AppContext, who: Principal, ref: str) -> ImageRecord:
     """The caller's image by numeric id or unique_id; anyone else's looks missing (404)."""
-    image = ctx.meta.images.get(ref) if ref.isalnum() and len(ref) <= 18 else None
+    # ASCII only: `isalnum` also holds for '³', which the numeric-id lookup cannot read.
+    image = ctx.meta.images.get(ref) if ref.isascii() and ref.isalnum() and len(ref) <= 18 else None
     if image is None or not owned(image, who.account.id, time.time()):
         raise ApiError(404, "Image not found")
     return image
 
 
 @operation(summary="List images (page/limit, cursor) or look them up by ids", tag="images",
-           query=ListQuery, response=ImageList, errors=ERRORS)
+           query=ListQuery, response=ImageListing, errors=ERRORS)
 @images_endpoint("read")
 async def list_images(request: Request, ctx: AppContext, who: Principal) -> Response:
     params = dict(request.query_params)

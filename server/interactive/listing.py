@@ -11,9 +11,8 @@ from ..links import Links
 from ..storage import ImageRecord
 from . import cursor as cursors
 from .present import image_out
-from .schemas import ImageList, ImageLookup, ListQuery
+from .schemas import MAX_IDS, ImageList, ImageLookup, ListQuery
 
-MAX_IDS = 100
 SKIP_CHUNK = 500
 _REF = re.compile(r"^(?:\d{1,18}|[a-z0-9]{8})$")
 

@@ -10,12 +10,27 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
+
+from ..schemas import FETCHABLE_URL
 
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|data|vbscript)[\x00-\x20]*:", re.IGNORECASE)
 MAX_HOTSPOTS = 100
 DEFAULT_COLOR = "#2a9d8f"
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" for c in word)
+
+
+# The rules of `_url` and `SCRIPT_SCHEME` as JSON Schema patterns, for /openapi.json: an absolute
+# URL with a host and no spaces or control characters, or empty.
+_NO_SPACE = r"[^\x00-\x20]"
+WEB_URL = (rf"^$|^\s*{_any_case('http')}[Ss]?://[^\x00-\x20/?#\[\]]+([/?#]{_NO_SPACE}*)?\s*$")
+LINK_URL = rf"{WEB_URL}|^\s*{_any_case('mailto')}:{_NO_SPACE}*\s*$"
+SCRIPT_LABEL = (r"^[\x00-\x20]*(" + "|".join(_any_case(w) for w in ("javascript", "data", "vbscript"))
+                + r")[\x00-\x20]*:")
 
 
 class Strict(BaseModel):
@@ -42,10 +57,14 @@ class Hotspot(Strict):
     y: float = Field(ge=0, le=100, allow_inf_nan=False, description="percent of the height")
     title: str = Field(default="", max_length=200)
     description: str = Field(default="", max_length=2000)
-    color: str = Field(default=DEFAULT_COLOR, description="hex: #rgb, #rgba, #rrggbb or #rrggbbaa")
-    link: str | None = Field(default=None, max_length=2048, description="http, https or mailto")
-    link_label: str | None = Field(default=None, max_length=100)
-    video_url: str | None = Field(default=None, max_length=2048, description="http or https")
+    color: str = Field(default=DEFAULT_COLOR, json_schema_extra={"pattern": HEX_COLOR.pattern},
+                       description="hex: #rgb, #rgba, #rrggbb or #rrggbbaa")
+    link: str | None = Field(default=None, max_length=2048, json_schema_extra={"pattern": LINK_URL},
+                             description="http, https or mailto")
+    link_label: str | None = Field(default=None, max_length=100,
+                                   json_schema_extra={"not": {"type": "string", "pattern": SCRIPT_LABEL}})
+    video_url: str | None = Field(default=None, max_length=2048, json_schema_extra={"pattern": WEB_URL},
+                                  description="http or https")
 
     @field_validator("color")
     @classmethod
@@ -76,11 +95,23 @@ class Hotspot(Strict):
         return self.model_dump(exclude_none=True)
 
 
+def _one_source(schema: dict[str, Any]) -> None:
+    # "Supply one of image_url or image_data" (seed 000): exactly one of them is a string.
+    schema["oneOf"] = [
+        {"required": [field], "properties": {field: {"type": "string"}, other: {"type": "null"}}}
+        for field, other in (("image_url", "image_data"), ("image_data", "image_url"))
+    ]
+
+
 class ImageCreate(Strict):
+    model_config = ConfigDict(json_schema_extra=_one_source)
+
     image_url: str | None = Field(default=None, max_length=4096,
+                                  json_schema_extra={"pattern": FETCHABLE_URL},
                                   description="https URL fetched server-side (~25 MB, 30 s)")
-    image_data: str | None = Field(default=None,
-                                   description="base64 image (~25 MB decoded); data: URLs accepted")
+    image_data: str | None = Field(default=None, json_schema_extra={
+        "contentEncoding": "base64", "contentMediaType": "image/*"},
+        description="base64 image (~25 MB decoded); data: URLs accepted")
     title: str = Field(default="API Image", max_length=200)
     description: str = Field(default="", max_length=5000)
     category: str = Field(default="", max_length=100)
@@ -93,7 +124,14 @@ class ImageCreate(Strict):
         return self
 
 
+def _some_change(schema: dict[str, Any]) -> None:
+    schema["anyOf"] = [{"required": [field], "properties": {field: {"not": {"type": "null"}}}}
+                       for field in ("title", "description", "hotspots")]
+
+
 class ImageUpdate(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_some_change)
+
     title: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     hotspots: list[Hotspot] | None = Field(default=None, max_length=MAX_HOTSPOTS,
@@ -106,12 +144,19 @@ class ImageUpdate(Strict):
         return self
 
 
+MAX_IDS = 100
+
+
 class ListQuery(Strict):
     page: int = Field(default=1, ge=1, description="default 1 (ignored with cursor)")
     limit: int = Field(default=20, description="default 20, clamped to 1-100")
-    cursor: str | None = Field(default=None, max_length=64, description="next_cursor of a page")
-    ids: str | None = Field(default=None, max_length=4000,
-                           description="comma-separated ids or unique_ids (max 100)")
+    cursor: str | None = Field(default=None, max_length=64,
+                               json_schema_extra={"pattern": r"^[A-Za-z0-9_-]+={0,2}$"},
+                               description="next_cursor of a page")
+    # At least one id and at most 100, as `listing.lookup` checks them (empty items are skipped).
+    ids: str | None = Field(default=None, max_length=4000, json_schema_extra={"allOf": [
+        {"pattern": r"[^,\s]"}, {"pattern": rf"^[^,]*(,[^,]*){{0,{MAX_IDS - 1}}}$"}]},
+        description="comma-separated ids or unique_ids (max 100)")
 
 
 class ImageOut(BaseModel):
@@ -140,6 +185,10 @@ class ImageList(BaseModel):
 class ImageLookup(BaseModel):
     images: list[ImageOut]
     missing: list[str]
+
+
+class ImageListing(RootModel[ImageList | ImageLookup]):
+    """`GET /api/images`: a page, or with `ids` the records found and the ids missing."""
 
 
 class DeletedOut(BaseModel):
