@@ -61,6 +61,7 @@ __all__ = [
     "source_ref",
     "transform",
     "transform_key",
+    "verify",
 ]
 
 
@@ -103,6 +104,19 @@ def probe(source: Any) -> Any:
     from ._transform import probe as _probe
 
     return _probe(source, services=default_renderer().services)
+
+
+def verify(source: Any, *, limits: Limits | None = None, timeout: float | None = None) -> Any:
+    """Decode every pixel, shrunk on load: DecodeError if the file is damaged, RenderTimeout past
+    `timeout` seconds; returns what `probe` returns. Cheap enough to run on every upload."""
+    from dataclasses import replace
+
+    from ._transform import verify as _verify
+
+    services = default_renderer().services
+    if limits is not None:
+        services = replace(services, limits=limits)
+    return _verify(source, services=services, timeout=timeout)
 
 
 def __getattr__(name: str) -> Any:

@@ -7,7 +7,6 @@ commits, and a failure after the quota claim gives the claim back and removes th
 from __future__ import annotations
 
 import contextlib
-import mmap
 import sqlite3
 import time
 from pathlib import Path
@@ -30,17 +29,23 @@ from .quota import Caller
 from .state import Hosting
 
 
-def _probe_file(path: Path, limit: int) -> ProbeInfo:
+class Damaged(Exception):
+    """The header is fine but the pixels do not decode (truncated, corrupt)."""
+
+
+def _check_file(path: Path, limit: int, timeout: float) -> ProbeInfo:
+    """The header first (its limits, before any decoder runs), then every pixel: a file cut after
+    its header probes fine and would fail at every delivery, so it is refused here."""
     limits = pinrender.Limits(max_source_bytes=max(limit, 1))
-    with path.open("rb") as f:
-        if path.stat().st_size == 0:
-            raise pinrender.DecodeError("the file is empty")
-        # Mapped, not read: libvips parses the header in place, the pages stay on disk.
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            try:
-                return probe(mapped, limits)  # type: ignore[arg-type]
-            except TypeError:
-                return probe(mapped[:], limits)
+    if path.stat().st_size == 0:
+        raise pinrender.DecodeError("the file is empty")
+    data = path.read_bytes()  # at most the caller's file limit, already enforced while streaming
+    info = probe(data, limits)
+    try:
+        pinrender.verify(data, limits=limits, timeout=timeout)
+    except pinrender.DecodeError as exc:
+        raise Damaged(str(exc)) from None
+    return info
 
 
 def _unique_id() -> str:
@@ -77,7 +82,15 @@ async def store(ctx: AppContext, hosting: Hosting, base: str, who: Caller, stage
             if fields.ttl < ctx.settings.min_ttl:
                 raise invalid({"ttl": f"must be at least {ctx.settings.min_ttl} seconds"})
         try:
-            info = await anyio.to_thread.run_sync(_probe_file, staged, who.max_file_bytes(ctx))
+            info = await anyio.to_thread.run_sync(_check_file, staged, who.max_file_bytes(ctx),
+                                                  ctx.settings.render_timeout)
+        except Damaged as exc:
+            raise problem(400, "unsupported_format",
+                          f"The file is damaged and cannot be decoded: {exc}") from None
+        except pinrender.RenderTimeout:
+            # Every delivery decodes under the same deadline, so retrying later is the only hope.
+            raise problem(503, "unavailable", "Decoding the image took too long; retry later",
+                          headers={"Retry-After": str(ctx.settings.retry_after)}) from None
         except pinrender.LimitError as exc:
             raise problem(400, "file_too_large", str(exc)) from None
         except (pinrender.SourceError, pinrender.PinrenderError) as exc:

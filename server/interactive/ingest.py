@@ -86,12 +86,23 @@ async def source_bytes(request: Request, ctx: AppContext, body: ImageCreate) -> 
 
 
 def probe_image(ctx: AppContext, data: bytes, field: str) -> ProbeInfo:
+    """Probe the header, then decode every pixel (`pinrender.verify`): a damaged file is refused
+    before anything is stored or counted, instead of failing at every delivery."""
     try:
-        return probe(data, limits(ctx))
+        info = probe(data, limits(ctx))
     except pinrender.LimitError as exc:
         raise ApiError(413, f"{field}: {exc}", field=field) from None
     except pinrender.SourceError as exc:
         raise ApiError(400, f"{field}: not a supported image ({exc})", field=field) from None
+    try:
+        pinrender.verify(data, limits=limits(ctx), timeout=ctx.settings.render_timeout)
+    except pinrender.RenderTimeout:
+        raise ApiError(503, f"{field}: decoding the image took too long; retry later", field=field,
+                       headers={"Retry-After": str(ctx.settings.retry_after)}) from None
+    except pinrender.SourceError as exc:
+        raise ApiError(400, f"{field}: the image is damaged and cannot be decoded ({exc})",
+                       field=field) from None
+    return info
 
 
 async def store_image(ctx: AppContext, account: Account, body: ImageCreate, data: bytes,
