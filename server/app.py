@@ -28,6 +28,7 @@ from .rendering.pool import RenderPool
 from .rendering.service import RenderService
 from .routes import account, generate, pages, render, templates
 from .settings import Settings
+from .slowclients import ReceiveDeadline
 from .storage import open_blob_store, open_meta_store
 
 log = logging.getLogger("pinrender.server")
@@ -108,6 +109,9 @@ def create_app(settings: Settings | None = None, *,
         middleware=[Middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
             allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400,
+        ), Middleware(
+            ReceiveDeadline, grace=settings.body_grace, min_rate=settings.body_min_rate,
+            total=settings.request_timeout,
         )],
         exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         lifespan=lifespan,
