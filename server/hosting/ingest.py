@@ -1,7 +1,8 @@
 """Storing one image for upload and import: probe, check, claim, write the blob, then the row.
 
 Order matters for "nothing lost": the blob is fully written and renamed into place before its row
-commits, and a failure after the quota claim gives the claim back and removes the blob.
+commits; the quota claims commit in the row's own transaction, so a refusal or a failure writes
+neither, and a crash can leave at most an orphan blob, which the start-up sweep removes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pinrender
 from pinrender._codecs.probe import ProbeInfo, probe
 
 from ..context import AppContext
-from ..storage import ImageRecord
+from ..storage import ClaimRefused, ImageRecord
 from ..storage.sqlite_images import new_unique_id
 from . import quota
 from .models import MediaFields
@@ -99,16 +100,17 @@ async def store(ctx: AppContext, hosting: Hosting, base: str, who: Caller, stage
         limit = ctx.settings.svg_max_file_bytes if info.format == "svg" else who.max_file_bytes(ctx)
         if size > limit:
             raise quota.file_too_large(limit)
-        quota.claim(ctx, hosting, base, who, size, now)
+        quota.check(ctx, hosting, base, who, size, now)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             staged.unlink()
         raise
-    return await _commit(ctx, base, who, staged, fields, info, size, now,
+    return await _commit(ctx, hosting, base, who, staged, fields, info, size, now,
                          file_name=file_name, source=source, headers=headers)
 
 
-async def _commit(ctx: AppContext, base: str, who: Caller, staged: Path, fields: MediaFields,
+async def _commit(ctx: AppContext, hosting: Hosting, base: str, who: Caller, staged: Path,
+                  fields: MediaFields,
                   info: ProbeInfo, size: int, now: float, *, file_name: str, source: str,
                   headers: dict[str, str]) -> JSONResponse:
     team = who.principal.account.team_hash if who.principal else "anon"
@@ -131,7 +133,7 @@ async def _commit(ctx: AppContext, base: str, who: Caller, staged: Path, fields:
     try:
         await anyio.to_thread.run_sync(ctx.blobs.put_file, blob_key, staged)
         stored = True
-        created = ctx.meta.images.create(record)
+        created = ctx.meta.images.create(record, claims=quota.claims(who, size, now))
         assert created is not None  # no cap was asked for, so the insert always happens
         if retention_at is not None and expires == retention_at and who.principal is not None:
             ctx.meta.hosting.mark_retention(created.id)
@@ -141,7 +143,8 @@ async def _commit(ctx: AppContext, base: str, who: Caller, staged: Path, fields:
         else:
             with contextlib.suppress(FileNotFoundError):
                 staged.unlink()
-        quota.release(ctx, who.account_id, size, now, upload=True)
+        if isinstance(exc, ClaimRefused):
+            raise quota.refused(ctx, hosting, base, who, exc.claim) from None
         if isinstance(exc, sqlite3.IntegrityError) and fields.external_id:
             # Two uploads raced on one external_id: the loser answers like any duplicate.
             dup = duplicate(ctx, base, who, fields.external_id)
