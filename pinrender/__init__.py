@@ -99,24 +99,24 @@ def transform_key(source: Any, **options: Any) -> str:
     return default_renderer().transform_key(source, **options)
 
 
-def probe(source: Any) -> Any:
-    """Width, height, format, frames, alpha and orientation, read from the header."""
-    from ._transform import probe as _probe
-
-    return _probe(source, services=default_renderer().services)
-
-
 def verify(source: Any, *, limits: Limits | None = None, timeout: float | None = None) -> Any:
     """Decode every pixel, shrunk on load: DecodeError if the file is damaged, RenderTimeout past
     `timeout` seconds; returns what `probe` returns. Cheap enough to run on every upload."""
     from dataclasses import replace
 
-    from ._transform import verify as _verify
+    from ._verify import verify as _verify
 
     services = default_renderer().services
     if limits is not None:
         services = replace(services, limits=limits)
-    return _verify(source, services=services, timeout=timeout)
+    return _verify(source, services, timeout=timeout)
+
+
+def probe(source: Any) -> Any:
+    """Width, height, format, frames, alpha and orientation, read from the header."""
+    from ._transform import probe as _probe
+
+    return _probe(source, services=default_renderer().services)
 
 
 def __getattr__(name: str) -> Any:

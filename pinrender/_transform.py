@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from typing import Any
 
-import pyvips
-
-from ._codecs import ProbeInfo, normalise_format, pillow, vips
+from ._codecs import ProbeInfo, normalise_format
 from ._codecs import probe as probe_bytes
-from ._codecs.decode import jpeg_shrink
-from ._codecs.probe import VIPS_LOADERS, probe_prepared
-from ._errors import DecodeError, RenderTimeout, TemplateError
+from ._errors import TemplateError
 from ._geometry import SIZE_PRESETS, VARIANT_ALIASES, VARIANT_WIDTHS
 from ._graph import ExecutionContext, Node, ResultCache, execute
 from ._nodes.encode import Encode
@@ -31,8 +26,6 @@ from ._sources import SafeLoader, SourceRef, source_ref
 
 SourceInput = str | bytes | os.PathLike[str] | SourceRef
 ANIMATABLE = (None, "webp", "gif")
-# The box a verification decodes into: as small as each format's shrink-on-load allows.
-VERIFY_BOX = 64
 
 _default: Services | None = None
 _default_lock = threading.Lock()
@@ -142,51 +135,3 @@ def probe(source: SourceInput, *, services: Services | None = None) -> ProbeInfo
     services = services or default_services()
     data = services.loader.load(_ref(source, services))
     return probe_bytes(data, services.limits)
-
-
-def verify(source: SourceInput, *, services: Services | None = None,
-           timeout: float | None = None) -> ProbeInfo:
-    """Decode every pixel of `source` (every frame), shrunk on load and streamed, as strictly as a
-    transform decodes; raise DecodeError if the data is damaged (a JPEG cut after its scan header,
-    a PNG cut mid-IDAT), SourceError/LimitError as `probe` does, and RenderTimeout once `timeout`
-    seconds have passed. Returns the probe.
-
-    A header probe accepts damaged files; only decoding the pixels finds the damage. Memory stays at
-    a few strips: access is sequential, and JPEG, WebP and SVG decode straight to a thumbnail."""
-    services = services or default_services()
-    data = services.loader.load(_ref(source, services))
-    info, prepared = probe_prepared(data, services.limits)
-    image = _load_for_verify(prepared, info)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    if deadline is not None:
-        # libvips reports progress while it computes; killing the image stops the decode there.
-        image.set_progress(True)
-        image.signal_connect("eval", lambda img, _progress: img.set_kill(time.monotonic() > deadline))
-    try:
-        image.avg()  # pulls every pixel through the decoder
-    except pyvips.Error as exc:
-        if deadline is not None and time.monotonic() > deadline:
-            raise RenderTimeout(f"decoding took longer than {timeout:g} s") from None
-        raise DecodeError(f"the {info.format} image is damaged: {vips.vips_message(exc)}") from None
-    return info
-
-
-def _load_for_verify(data: bytes, info: ProbeInfo) -> pyvips.Image:
-    fmt = info.format
-    if fmt == "heic":  # Pillow decodes these whole, and raises on damage itself
-        return pillow.decode_heic(data)
-    if fmt == "bmp":
-        return pillow.decode_bmp(data)
-    scale = min(1.0, VERIFY_BOX / max(info.width, info.height))
-    options: dict[str, object] = {"fail_on": "warning", "access": "sequential"}
-    if fmt in ("gif", "webp"):
-        options["n"] = -1
-    if fmt == "jpeg":
-        options["shrink"] = jpeg_shrink(info.width, info.height, scale)
-    elif fmt in ("webp", "svg") and scale < 1.0:
-        options["scale"] = scale
-    if fmt == "svg":
-        options["unlimited"] = False
-    elif fmt == "tiff":
-        options["page"] = 0
-    return vips.load(VIPS_LOADERS[fmt], data, **options)
