@@ -109,14 +109,14 @@ def create_app(settings: Settings | None = None, *,
         middleware=[Middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
             allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400,
-        ), Middleware(
-            ReceiveDeadline, grace=settings.body_grace, min_rate=settings.body_min_rate,
-            total=settings.request_timeout,
         )],
         exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    # Request bodies must keep arriving (server/slowclients.py): added last, so outermost.
+    app.add_middleware(ReceiveDeadline, grace=settings.body_grace, min_rate=settings.body_min_rate,
+                       total=settings.request_timeout)
     return app
 
 
