@@ -90,7 +90,8 @@ def main() -> None:
                 status, seconds = until_closed(sock, trickle)
             rows.append((name, status, seconds))
 
-        upload = (f"POST /v1/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n"
+        host = f"127.0.0.1:{port}"
+        upload = (f"POST /v1/upload HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {key}\r\n"
                   "Content-Type: multipart/form-data; boundary=B\r\n"
                   "Content-Length: 70000000\r\n\r\n").encode()
         threads = [threading.Thread(target=case, args=(f"slowloris x{args.loris}",
@@ -99,7 +100,7 @@ def main() -> None:
         for t in threads:
             t.start()
         case("silent connection", b"")
-        case("head never ends", b"GET / HTTP/1.1\r\nHost: x\r\n")
+        case("head never ends", f"GET / HTTP/1.1\r\nHost: {host}\r\n".encode())
         case("70 MB declared, 10 B sent", upload + b"--B\r\nCont")
         part = b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n'
         case("body at 2.5 KB/s", upload + part, b"x" * 4999 + b"\n")  # 5 KB every 2 s

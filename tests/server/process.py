@@ -30,8 +30,13 @@ class Served:
     data: Path
 
     @property
+    def host(self) -> str:
+        """The Host header to send: with the port, as the server's default host allowlist wants."""
+        return f"127.0.0.1:{self.port}"
+
+    @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}"
 
     def connect(self, timeout: float) -> socket.socket:
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)

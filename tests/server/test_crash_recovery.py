@@ -175,7 +175,7 @@ class Load:
         data = jpeg(7, (400, 300)) + b"\0" * 200_000
         body = (b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.jpg\"\r\n\r\n"
                 + data + b"\r\n--B--\r\n")
-        head = (f"POST /v1/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {self.key}"
+        head = (f"POST /v1/upload HTTP/1.1\r\nHost: {self.served.host}\r\nAuthorization: Bearer {self.key}"
                 f"\r\nContent-Type: multipart/form-data; boundary=B\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         for _ in range(count):

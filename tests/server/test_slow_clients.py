@@ -67,11 +67,11 @@ def jpeg(width: int = 160, height: int = 120) -> bytes:
     return out.getvalue()
 
 
-def upload_request(file: bytes, *, declared: int | None = None) -> tuple[bytes, bytes]:
+def upload_request(host: str, file: bytes, *, declared: int | None = None) -> tuple[bytes, bytes]:
     """The head and body of an anonymous multipart upload."""
     body = (b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
             b"Content-Type: image/jpeg\r\n\r\n" + file + b"\r\n--XyZ--\r\n")
-    head = (f"POST /v1/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    head = (f"POST /v1/upload HTTP/1.1\r\nHost: {host}\r\n"
             f"Content-Type: multipart/form-data; boundary=XyZ\r\nConnection: close\r\n"
             f"Content-Length: {declared or len(body)}\r\n\r\n").encode()
     return head, body
@@ -79,14 +79,14 @@ def upload_request(file: bytes, *, declared: int | None = None) -> tuple[bytes, 
 
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("sent, status", [
-    (b"", 0),  # silent: closed without a word
-    (b"GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n", 408),  # a head that never ends
-    (b"GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 200),  # then idle keep-alive
+    ("", 0),  # silent: closed without a word
+    ("GET /openapi.json HTTP/1.1\r\nHost: {host}\r\n", 408),  # a head that never ends
+    ("GET /openapi.json HTTP/1.1\r\nHost: {host}\r\n\r\n", 200),  # then idle keep-alive
 ], ids=["silent", "stalled-head", "idle-keep-alive"])
-def test_connections_are_closed_when_the_client_stalls(server: Served, sent: bytes,
+def test_connections_are_closed_when_the_client_stalls(server: Served, sent: str,
                                                        status: int) -> None:
     with server.connect(SOCKET_TIMEOUT) as sock:
-        sock.sendall(sent)
+        sock.sendall(sent.format(host=server.host).encode())
         assert status_of(read_until_closed(sock)) == status
 
 
@@ -99,7 +99,7 @@ def test_slowloris_connections_are_all_closed(server: Served) -> None:
     def loris() -> None:
         with server.connect(SOCKET_TIMEOUT) as sock:
             try:
-                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                sock.sendall(f"GET / HTTP/1.1\r\nHost: {server.host}\r\n".encode())
                 for i in range(40):  # 20 s of headers if the server let it
                     time.sleep(0.5)
                     sock.sendall(f"X-Loris-{i}: a\r\n".encode())
@@ -120,7 +120,7 @@ def test_slowloris_connections_are_all_closed(server: Served) -> None:
 
 @pytest.mark.timeout(30)
 def test_a_stalled_body_gets_408_and_is_closed(server: Served) -> None:
-    head, body = upload_request(jpeg(), declared=1_000_000)
+    head, body = upload_request(server.host, jpeg(), declared=1_000_000)
     with server.connect(SOCKET_TIMEOUT) as sock:
         sock.sendall(head + body[:10])
         response = read_until_closed(sock)
@@ -133,7 +133,7 @@ def test_a_stalled_body_gets_408_and_is_closed(server: Served) -> None:
 @pytest.mark.timeout(60)
 def test_a_slow_but_steady_upload_succeeds(server: Served) -> None:
     file = jpeg(200, 150)
-    head, body = upload_request(file)
+    head, body = upload_request(server.host, file)
     chunk = 1000
     with server.connect(SOCKET_TIMEOUT) as sock:
         sock.sendall(head)
@@ -153,7 +153,7 @@ def test_connections_over_the_cap_get_503(server: Served) -> None:
         for sock in held:
             sock.sendall(b"GET /openapi.json HTTP/1.1\r\n")  # an open head holds its slot
         with server.connect(SOCKET_TIMEOUT) as extra:
-            extra.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            extra.sendall(f"GET /openapi.json HTTP/1.1\r\nHost: {server.host}\r\n\r\n".encode())
             response = read_until_closed(extra)
         assert status_of(response) == 503
     finally:
@@ -161,7 +161,8 @@ def test_connections_over_the_cap_get_503(server: Served) -> None:
             sock.close()
     # Once the slots are free again, requests are served.
     with server.connect(SOCKET_TIMEOUT) as sock:
-        sock.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        sock.sendall(f"GET /openapi.json HTTP/1.1\r\nHost: {server.host}\r\nConnection: close\r\n\r\n"
+                     .encode())
         assert status_of(read_until_closed(sock)) == 200
 
 
