@@ -61,6 +61,7 @@ __all__ = [
     "source_ref",
     "transform",
     "transform_key",
+    "verify",
 ]
 
 
@@ -96,6 +97,19 @@ def transform(source: Any, **options: Any) -> bytes:
 
 def transform_key(source: Any, **options: Any) -> str:
     return default_renderer().transform_key(source, **options)
+
+
+def verify(source: Any, *, limits: Limits | None = None, timeout: float | None = None) -> Any:
+    """Decode every pixel, shrunk on load: DecodeError if the file is damaged, RenderTimeout past
+    `timeout` seconds; returns what `probe` returns. Cheap enough to run on every upload."""
+    from dataclasses import replace
+
+    from ._verify import verify as _verify
+
+    services = default_renderer().services
+    if limits is not None:
+        services = replace(services, limits=limits)
+    return _verify(source, services, timeout=timeout)
 
 
 def probe(source: Any) -> Any:

@@ -30,6 +30,7 @@ from .rendering.pool import RenderPool
 from .rendering.service import RenderService
 from .routes import account, generate, pages, render, templates
 from .settings import Settings
+from .slowclients import ReceiveDeadline
 from .storage import open_blob_store, open_meta_store
 
 log = logging.getLogger("pinrender.server")
@@ -122,6 +123,9 @@ def create_app(settings: Settings | None = None, *,
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    # Request bodies must keep arriving (server/slowclients.py): added last, so outermost.
+    app.add_middleware(ReceiveDeadline, grace=settings.body_grace, min_rate=settings.body_min_rate,
+                       total=settings.request_timeout)
     return app
 
 

@@ -47,8 +47,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if not 1 <= args.port <= 65535:
         raise CliError(f"--port {args.port}: use 1-65535")
+    from .slowclients import uvicorn_options
+
     uvicorn.run("pinrender_server.app:app_factory", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, access_log=args.access_log)
+                workers=args.workers, log_level=args.log_level, access_log=args.access_log,
+                **uvicorn_options(settings))
     return 0
 
 

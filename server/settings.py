@@ -106,6 +106,19 @@ class Settings(BaseSettings):
     # (`PINRENDER_KEY_HOURLY_REQUESTS='{"key_ab12cd34ef56": 5000}'`).
     key_hourly_requests: dict[str, int] = Field(default_factory=dict)
 
+    # Slow clients (`pinrender serve`; see server/slowclients.py). A request head must arrive whole
+    # within `header_timeout` s; a body must average `body_min_rate` bytes/s after a `body_grace` s
+    # head start (0 turns the rate off) and be complete within `request_timeout` s: else 408 and
+    # the connection closes. Beyond `max_connections` open connections requests get 503; an idle
+    # keep-alive connection closes after `keepalive_timeout` s; a head is at most `max_header_bytes`.
+    header_timeout: float = Field(default=5.0, gt=0)
+    body_grace: float = Field(default=10.0, gt=0)
+    body_min_rate: int = Field(default=10_000, ge=0)
+    request_timeout: float = Field(default=600.0, gt=0)
+    max_connections: int = Field(default=1000, ge=1)
+    keepalive_timeout: float = Field(default=5.0, gt=0)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+
     # Source fetching (passed to the core's limits).
     fetch_timeout: float = Field(default=10.0, gt=0)
     max_source_bytes: int = Field(default=25 * 2**20, ge=1024)

@@ -1,13 +1,13 @@
 """Storing one image for upload and import: probe, check, claim, write the blob, then the row.
 
 Order matters for "nothing lost": the blob is fully written and renamed into place before its row
-commits, and a failure after the quota claim gives the claim back and removes the blob.
+commits; the quota claims commit in the row's own transaction, so a refusal or a failure writes
+neither, and a crash can leave at most an orphan blob, which the start-up sweep removes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import mmap
 import sqlite3
 import time
 from pathlib import Path
@@ -20,7 +20,7 @@ import pinrender
 from pinrender._codecs.probe import ProbeInfo, probe
 
 from ..context import AppContext
-from ..storage import ImageRecord
+from ..storage import ClaimRefused, ImageRecord
 from ..storage.sqlite_images import new_unique_id
 from . import quota
 from .models import MediaFields
@@ -30,17 +30,23 @@ from .quota import Caller
 from .state import Hosting
 
 
-def _probe_file(path: Path, limit: int) -> ProbeInfo:
+class Damaged(Exception):
+    """The header is fine but the pixels do not decode (truncated, corrupt)."""
+
+
+def _check_file(path: Path, limit: int, timeout: float) -> ProbeInfo:
+    """The header first (its limits, before any decoder runs), then every pixel: a file cut after
+    its header probes fine and would fail at every delivery, so it is refused here."""
     limits = pinrender.Limits(max_source_bytes=max(limit, 1))
-    with path.open("rb") as f:
-        if path.stat().st_size == 0:
-            raise pinrender.DecodeError("the file is empty")
-        # Mapped, not read: libvips parses the header in place, the pages stay on disk.
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            try:
-                return probe(mapped, limits)  # type: ignore[arg-type]
-            except TypeError:
-                return probe(mapped[:], limits)
+    if path.stat().st_size == 0:
+        raise pinrender.DecodeError("the file is empty")
+    data = path.read_bytes()  # at most the caller's file limit, already enforced while streaming
+    info = probe(data, limits)
+    try:
+        pinrender.verify(data, limits=limits, timeout=timeout)
+    except pinrender.DecodeError as exc:
+        raise Damaged(str(exc)) from None
+    return info
 
 
 def _unique_id() -> str:
@@ -77,7 +83,15 @@ async def store(ctx: AppContext, hosting: Hosting, base: str, who: Caller, stage
             if fields.ttl < ctx.settings.min_ttl:
                 raise invalid({"ttl": f"must be at least {ctx.settings.min_ttl} seconds"})
         try:
-            info = await anyio.to_thread.run_sync(_probe_file, staged, who.max_file_bytes(ctx))
+            info = await anyio.to_thread.run_sync(_check_file, staged, who.max_file_bytes(ctx),
+                                                  ctx.settings.render_timeout)
+        except Damaged as exc:
+            raise problem(400, "unsupported_format",
+                          f"The file is damaged and cannot be decoded: {exc}") from None
+        except pinrender.RenderTimeout:
+            # Every delivery decodes under the same deadline, so retrying later is the only hope.
+            raise problem(503, "unavailable", "Decoding the image took too long; retry later",
+                          headers={"Retry-After": str(ctx.settings.retry_after)}) from None
         except pinrender.LimitError as exc:
             raise problem(400, "file_too_large", str(exc)) from None
         except (pinrender.SourceError, pinrender.PinrenderError) as exc:
@@ -86,16 +100,17 @@ async def store(ctx: AppContext, hosting: Hosting, base: str, who: Caller, stage
         limit = ctx.settings.svg_max_file_bytes if info.format == "svg" else who.max_file_bytes(ctx)
         if size > limit:
             raise quota.file_too_large(limit)
-        quota.claim(ctx, hosting, base, who, size, now)
+        quota.check(ctx, hosting, base, who, size, now)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             staged.unlink()
         raise
-    return await _commit(ctx, base, who, staged, fields, info, size, now,
+    return await _commit(ctx, hosting, base, who, staged, fields, info, size, now,
                          file_name=file_name, source=source, headers=headers)
 
 
-async def _commit(ctx: AppContext, base: str, who: Caller, staged: Path, fields: MediaFields,
+async def _commit(ctx: AppContext, hosting: Hosting, base: str, who: Caller, staged: Path,
+                  fields: MediaFields,
                   info: ProbeInfo, size: int, now: float, *, file_name: str, source: str,
                   headers: dict[str, str]) -> JSONResponse:
     team = who.principal.account.team_hash if who.principal else "anon"
@@ -118,7 +133,7 @@ async def _commit(ctx: AppContext, base: str, who: Caller, staged: Path, fields:
     try:
         await anyio.to_thread.run_sync(ctx.blobs.put_file, blob_key, staged)
         stored = True
-        created = ctx.meta.images.create(record)
+        created = ctx.meta.images.create(record, claims=quota.claims(who, size, now))
         assert created is not None  # no cap was asked for, so the insert always happens
         if retention_at is not None and expires == retention_at and who.principal is not None:
             ctx.meta.hosting.mark_retention(created.id)
@@ -128,7 +143,8 @@ async def _commit(ctx: AppContext, base: str, who: Caller, staged: Path, fields:
         else:
             with contextlib.suppress(FileNotFoundError):
                 staged.unlink()
-        quota.release(ctx, who.account_id, size, now, upload=True)
+        if isinstance(exc, ClaimRefused):
+            raise quota.refused(ctx, hosting, base, who, exc.claim) from None
         if isinstance(exc, sqlite3.IntegrityError) and fields.external_id:
             # Two uploads raced on one external_id: the loser answers like any duplicate.
             dup = duplicate(ctx, base, who, fields.external_id)

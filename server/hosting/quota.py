@@ -12,6 +12,7 @@ from ..auth import Principal
 from ..context import AppContext
 from ..errors import ApiError
 from ..settings import Plan
+from ..storage import Claim
 from ..usage import FOREVER, STORAGE, month, month_reset
 from .problems import problem, wait
 from .state import Hosting
@@ -88,27 +89,41 @@ def anonymous_limits(ctx: AppContext, ip: str, now: float) -> dict[str, str]:
     return headers
 
 
-def claim(ctx: AppContext, hosting: Hosting, base: str, who: Caller, size: int, now: float
+def claims(who: Caller, size: int, now: float) -> tuple[Claim, ...]:
+    """What one upload spends: committed in the same transaction as its row (`ImageRepo.create`),
+    so a crash can never leave the counters ahead of the rows."""
+    if who.principal is None:
+        return ()
+    assert who.plan is not None
+    return (Claim(UPLOADS, month(now), 1, who.plan.monthly_uploads),
+            Claim(STORAGE, FOREVER, size, who.plan.storage_bytes))
+
+
+def check(ctx: AppContext, hosting: Hosting, base: str, who: Caller, size: int, now: float
           ) -> None:
-    """Spend one upload and `size` bytes, or raise 413 `quota_exceeded` spending nothing."""
+    """Refuse before the blob is written what the claims would refuse now. Only a forecast: the
+    claims themselves decide, inside the insert, so concurrent uploads cannot pass a limit."""
     if who.principal is None:
         return
-    assert who.plan is not None
+    for c in claims(who, size, now):
+        used = ctx.meta.usage.get(who.principal.account.id, c.metric, c.period)
+        if c.limit is not None and used + c.amount > c.limit:
+            raise refused(ctx, hosting, base, who, c)
+
+
+def refused(ctx: AppContext, hosting: Hosting, base: str, who: Caller, claim: Claim) -> ApiError:
+    """413 `quota_exceeded` for a claim over its limit, with the upgrade action."""
+    assert who.principal is not None
     account = who.principal.account
-    usage = ctx.meta.usage
     action = upgrade_action(hosting, base, account.id, next_plan(ctx, account.plan))
-    if not usage.claim(account.id, UPLOADS, month(now), 1, who.plan.monthly_uploads):
-        raise problem(413, "quota_exceeded",
-                      f"Monthly upload quota of {who.plan.monthly_uploads} reached", action=action)
-    if not usage.claim(account.id, STORAGE, FOREVER, size, who.plan.storage_bytes):
-        usage.release(account.id, UPLOADS, month(now), 1)
-        raise problem(413, "quota_exceeded",
-                      f"Storage quota of {who.plan.storage_bytes} bytes reached", action=action)
+    what = (f"Monthly upload quota of {claim.limit}" if claim.metric == UPLOADS
+            else f"Storage quota of {claim.limit} bytes")
+    return problem(413, "quota_exceeded", f"{what} reached", action=action)
 
 
 def release(ctx: AppContext, account_id: int | None, size: int, now: float, *,
             upload: bool) -> None:
-    """Give back a claim (a failed store) or, with upload=False, just the bytes (a deletion)."""
+    """Give back the bytes of a deleted or expired item (with upload=True, its upload too)."""
     if account_id is None:
         return
     if upload:

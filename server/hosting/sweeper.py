@@ -1,6 +1,7 @@
 """Removes deleted and expired media: the original and everything derived from it first, then the
 row, so a row never names a missing blob that something could still serve. Started in the app's
-lifespan."""
+lifespan, which also runs `recover` (what a kill -9 can leave behind) at start and once more when
+files written just before the start are old enough to judge."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import anyio.to_thread
 
 from ..context import AppContext
 from ..rendering.service import image_origin
+from ..settings import Settings
+from ..usage import FOREVER, STORAGE
 from . import quota
+from .callers import staging_dir
 
 log = logging.getLogger("pinrender.server.sweeper")
 
@@ -36,8 +40,58 @@ def sweep(ctx: AppContext, now: float | None = None, batch: int = 100) -> int:
             return purged
 
 
+def stale_age(settings: Settings) -> float:
+    """How old a staging, temp or unreferenced file must be before no live request can own it: the
+    longest a body may take to arrive (or a URL to be fetched) plus the decode check, twice over."""
+    return 2 * (max(settings.request_timeout, settings.fetch_timeout) + settings.render_timeout)
+
+
+def recover(ctx: AppContext, now: float | None = None) -> dict[str, int]:
+    """Undo what a crash mid-request leaves: storage ledgers recounted from the rows, and staging
+    files, half-written temp files and blobs that no row names, once older than `stale_age`.
+    Safe beside live workers: anything younger, or still named by a row, is left alone."""
+    now = time.time() if now is None else now
+    before = now - stale_age(ctx.settings)
+    found = {"ledgers": ctx.meta.images.recount_bytes(STORAGE, FOREVER), "staging": 0,
+             "temp": ctx.blobs.clean_temp(before=before), "orphans": 0}
+    staging = staging_dir(ctx)
+    for path in staging.glob(".*") if staging.is_dir() else ():
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file() and path.stat().st_mtime < before:
+                path.unlink()
+                found["staging"] += 1
+    for prefix in ("originals", "images", "renders"):
+        for key in list(ctx.blobs.keys(prefix, before=before)):
+            if not _named(ctx, prefix, key) and ctx.blobs.delete(key):
+                found["orphans"] += 1
+    return found
+
+
+def _named(ctx: AppContext, prefix: str, key: str) -> bool:
+    if prefix == "renders":  # `renders/ab/<content key>.<ext>`, filed under its key
+        record = ctx.meta.results.get(key.rsplit("/", 1)[-1].split(".", 1)[0])
+        return record is not None and record.blob_key == key
+    return ctx.meta.images.has_blob(key)
+
+
+async def _recover(ctx: AppContext) -> None:
+    try:
+        found = await anyio.to_thread.run_sync(recover, ctx)
+        if any(found.values()):
+            log.warning("start-up recovery: %s", ", ".join(f"{v} {k}" for k, v in found.items()))
+    except Exception:
+        log.exception("start-up recovery failed")
+
+
 @contextlib.asynccontextmanager
 async def running(ctx: AppContext) -> AsyncIterator[None]:
+    async def recovery() -> None:
+        await _recover(ctx)
+        # Leftovers of the crash just before this start are not yet `stale_age` old: look again
+        # once they are (a second worker's live files are never that old).
+        await anyio.sleep(stale_age(ctx.settings))
+        await _recover(ctx)
+
     async def loop() -> None:
         while True:
             await anyio.sleep(ctx.settings.sweep_interval)
@@ -49,6 +103,7 @@ async def running(ctx: AppContext) -> AsyncIterator[None]:
                 log.exception("sweeper pass failed")
 
     async with anyio.create_task_group() as tg:
+        tg.start_soon(recovery)
         tg.start_soon(loop)
         try:
             yield

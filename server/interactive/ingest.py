@@ -1,7 +1,8 @@
 """Bringing an image in: fetch or decode its bytes, probe them, store the blob, then the row.
 
-The blob is written (atomically) before the row commits, so a crash can leave an orphan file but
-never a row whose original is missing.
+The blob is written (atomically) before the row commits, so a crash can leave an orphan file (the
+start-up sweep removes it) but never a row whose original is missing; the stored bytes are counted
+in the row's own transaction.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from pinrender._codecs import ProbeInfo, probe
 
 from ..context import AppContext
 from ..errors import ApiError
-from ..storage import Account, ImageRecord
-from ..usage import stored
+from ..storage import Account, Claim, ImageRecord
+from ..usage import FOREVER, STORAGE
 from .schemas import ImageCreate
 
 FETCH_TIMEOUT = 30.0  # seed 000: image_url is fetched with a 30 s timeout
@@ -86,12 +87,23 @@ async def source_bytes(request: Request, ctx: AppContext, body: ImageCreate) -> 
 
 
 def probe_image(ctx: AppContext, data: bytes, field: str) -> ProbeInfo:
+    """Probe the header, then decode every pixel (`pinrender.verify`): a damaged file is refused
+    before anything is stored or counted, instead of failing at every delivery."""
     try:
-        return probe(data, limits(ctx))
+        info = probe(data, limits(ctx))
     except pinrender.LimitError as exc:
         raise ApiError(413, f"{field}: {exc}", field=field) from None
     except pinrender.SourceError as exc:
         raise ApiError(400, f"{field}: not a supported image ({exc})", field=field) from None
+    try:
+        pinrender.verify(data, limits=limits(ctx), timeout=ctx.settings.render_timeout)
+    except pinrender.RenderTimeout:
+        raise ApiError(503, f"{field}: decoding the image took too long; retry later", field=field,
+                       headers={"Retry-After": str(ctx.settings.retry_after)}) from None
+    except pinrender.SourceError as exc:
+        raise ApiError(400, f"{field}: the image is damaged and cannot be decoded ({exc})",
+                       field=field) from None
+    return info
 
 
 async def store_image(ctx: AppContext, account: Account, body: ImageCreate, data: bytes,
@@ -110,12 +122,12 @@ async def store_image(ctx: AppContext, account: Account, body: ImageCreate, data
     )
     try:
         # the cap is checked again inside the insert's transaction: exact under concurrency
-        created = ctx.meta.images.create(record, max_live=max_images, now=now)
+        created = ctx.meta.images.create(record, max_live=max_images, now=now,
+                                         claims=(Claim(STORAGE, FOREVER, record.size),))
     except BaseException:
         await anyio.to_thread.run_sync(ctx.blobs.delete, blob_key)
         raise
     if created is None:
         await anyio.to_thread.run_sync(ctx.blobs.delete, blob_key)
         raise ApiError(403, "Image limit reached")
-    stored(ctx.meta, account.id, created.size)
     return created

@@ -10,6 +10,8 @@ from .meta import MetaStore
 from .records import (
     Account,
     ApiKey,
+    Claim,
+    ClaimRefused,
     ImagePage,
     ImageRecord,
     Page,
@@ -23,6 +25,8 @@ __all__ = [
     "Account",
     "ApiKey",
     "BlobStore",
+    "Claim",
+    "ClaimRefused",
     "FileBlobStore",
     "ImagePage",
     "ImageRecord",

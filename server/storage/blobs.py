@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -41,6 +42,19 @@ class BlobStore(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def keys(self, prefix: str, *, before: float) -> Iterator[str]:
+        """Keys under the folder `prefix` last written before `before` (Unix time): what the
+        start-up sweep checks for orphans (blobs no row names)."""
+        ...
+
+    def clean_temp(self, *, before: float) -> int:
+        """Remove half-written temp files (a crash mid-`put`) last touched before `before`;
+        returns how many."""
+        ...
+
+
+TEMP_PREFIX = ".tmp-"
+
 
 class FileBlobStore:
     """Blobs as files under a root folder; write to a temp file, fsync, then rename into place."""
@@ -55,7 +69,7 @@ class FileBlobStore:
     def put(self, key: str, data: bytes) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -80,7 +94,7 @@ class FileBlobStore:
         except OSError:
             pass
         # Another file system: copy in chunks to a temp file beside the target, then rename.
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
                 while chunk := src.read(1 << 20):
@@ -123,6 +137,29 @@ class FileBlobStore:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def _files(self, folder: Path, *, before: float, hidden: bool) -> Iterator[Path]:
+        # Hidden entries (temp files, `.staging`) are never blobs: keys cannot start with a dot.
+        for parent, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if hidden or not d.startswith(".")]
+            for name in files:
+                path = Path(parent, name)
+                with contextlib.suppress(FileNotFoundError):
+                    if name.startswith(".") == hidden and path.stat().st_mtime < before:
+                        yield path
+
+    def keys(self, prefix: str, *, before: float) -> Iterator[str]:
+        for path in self._files(self._path(prefix), before=before, hidden=False):
+            yield path.relative_to(self.root).as_posix()
+
+    def clean_temp(self, *, before: float) -> int:
+        removed = 0
+        for path in self._files(self.root, before=before, hidden=True):
+            if path.name.startswith(TEMP_PREFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed += 1
+        return removed
+
 
 class MemoryBlobStore:
     """Blobs in a dict: for tests and throwaway servers."""
@@ -130,10 +167,12 @@ class MemoryBlobStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._blobs: dict[str, bytes] = {}
+        self._written: dict[str, float] = {}
 
     def put(self, key: str, data: bytes) -> None:
         with self._lock:
             self._blobs[check_key(key)] = bytes(data)
+            self._written[key] = time.time()
 
     def put_file(self, key: str, path: Path) -> None:
         self.put(key, Path(path).read_bytes())
@@ -151,8 +190,18 @@ class MemoryBlobStore:
 
     def delete(self, key: str) -> bool:
         with self._lock:
-            return self._blobs.pop(check_key(key), None) is not None
+            self._written.pop(check_key(key), None)
+            return self._blobs.pop(key, None) is not None
 
     def exists(self, key: str) -> bool:
         with self._lock:
             return check_key(key) in self._blobs
+
+    def keys(self, prefix: str, *, before: float) -> Iterator[str]:
+        folder = check_key(prefix) + "/"
+        with self._lock:
+            found = [k for k, at in self._written.items() if k.startswith(folder) and at < before]
+        return iter(sorted(found))
+
+    def clean_temp(self, *, before: float) -> int:
+        return 0  # a put is one dict assignment: nothing half-written can exist

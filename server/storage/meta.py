@@ -8,11 +8,13 @@ microseconds, less than a thread hop would cost; a networked backend can wrap it
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from .records import (
     Account,
     ApiKey,
+    Claim,
     ImagePage,
     ImageRecord,
     Page,
@@ -108,13 +110,17 @@ class ImageRepo(Protocol):
     """Images of every API family. Lists are keyset-paginated on the id, newest first, so a page
     costs the same at any depth and a cursor stays valid while rows are added or deleted."""
 
-    def create(self, record: ImageRecord, *, max_live: int | None = None,
-               now: float = 0.0) -> ImageRecord | None:
+    def create(self, record: ImageRecord, *, max_live: int | None = None, now: float = 0.0,
+               claims: Sequence[Claim] = ()) -> ImageRecord | None:
         """Insert; `id` is assigned, and `unique_id` too when it is empty.
 
         With `max_live`, the insert happens only if the account has fewer available images at
         `now`, checked in the same transaction (None when the cap is reached), so a burst of
         concurrent creates can never pass a plan's image cap.
+
+        `claims` are spent on the record's account in that same transaction: the row and its
+        usage commit together or not at all (a crash cannot leave a counter ahead of the rows).
+        A claim over its limit raises ClaimRefused and nothing is written.
         """
         ...
 
@@ -148,6 +154,15 @@ class ImageRepo(Protocol):
 
     def due_for_removal(self, *, now: float, limit: int = 100) -> builtins.list[ImageRecord]:
         """Rows deleted or expired by `now`: the sweeper removes their blobs, then purges."""
+        ...
+
+    def has_blob(self, blob_key: str) -> bool:
+        """Whether any row, deleted or not, names this blob (orphans are the blobs none names)."""
+        ...
+
+    def recount_bytes(self, metric: str, period: str) -> int:
+        """Set every account's `metric`/`period` ledger to the bytes of its rows not deleted, in
+        one transaction; returns how many ledgers were wrong."""
         ...
 
 

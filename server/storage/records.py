@@ -122,3 +122,22 @@ class RateHit:
     allowed: bool
     used: int  # hits inside the window after this one (a refused hit is not recorded)
     oldest_at: float | None  # the oldest hit still inside the window: when a slot next frees
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Spend `amount` on an account's `metric` ledger for `period`, only if the total stays within
+    `limit` (None: no limit, just count). Given to `ImageRepo.create`, it commits with the row."""
+
+    metric: str
+    period: str
+    amount: int
+    limit: int | None = None
+
+
+class ClaimRefused(Exception):
+    """A claim did not fit its limit; nothing was written."""
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(f"{claim.metric} over its limit of {claim.limit}")
+        self.claim = claim

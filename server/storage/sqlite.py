@@ -14,6 +14,7 @@ from .sqlite_db import Database
 from .sqlite_hosting import SqliteHosting
 from .sqlite_images import SqliteImages
 from .sqlite_ratelimit import SqliteRateLimits
+from .sqlite_usage import SqliteUsage
 
 
 def _account(row: sqlite3.Row) -> Account:
@@ -239,51 +240,6 @@ class SqliteResults:
     def delete(self, key: str) -> bool:
         with self.db.transaction() as conn:
             return conn.execute("DELETE FROM results WHERE key = ?", (key,)).rowcount > 0
-
-
-class SqliteUsage:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def get(self, account_id: int, metric: str, period: str) -> int:
-        rows = self.db.query(
-            "SELECT count FROM usage WHERE account_id = ? AND metric = ? AND period = ?",
-            (account_id, metric, period),
-        )
-        return int(rows[0][0]) if rows else 0
-
-    def add(self, account_id: int, metric: str, period: str, amount: int = 1) -> int:
-        with self.db.transaction() as conn:
-            row = conn.execute(
-                "INSERT INTO usage (account_id, metric, period, count) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (account_id, metric, period) DO UPDATE SET count = count + ?"
-                " RETURNING count",
-                (account_id, metric, period, amount, amount),
-            ).fetchone()
-        return int(row[0])
-
-    def claim(self, account_id: int, metric: str, period: str, amount: int, limit: int) -> bool:
-        with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT count FROM usage WHERE account_id = ? AND metric = ? AND period = ?",
-                (account_id, metric, period),
-            ).fetchone()
-            used = int(row[0]) if row else 0
-            if used + amount > limit:
-                return False
-            conn.execute(
-                "INSERT INTO usage (account_id, metric, period, count) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (account_id, metric, period) DO UPDATE SET count = count + ?",
-                (account_id, metric, period, amount, amount),
-            )
-        return True
-
-    def release(self, account_id: int, metric: str, period: str, amount: int) -> None:
-        self.db.query(
-            "UPDATE usage SET count = MAX(0, count - ?) WHERE account_id = ? AND metric = ?"
-            " AND period = ?",
-            (amount, account_id, metric, period),
-        )
 
 
 class SqliteMetaStore:

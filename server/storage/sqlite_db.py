@@ -136,6 +136,9 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX results_origin ON results(template_id);
     """,
+    """
+    CREATE INDEX images_blob ON images(blob_key);
+    """,
 ]
 
 

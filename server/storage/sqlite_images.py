@@ -7,11 +7,13 @@ import builtins
 import json
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
-from .records import ImagePage, ImageRecord
+from .records import Claim, ClaimRefused, ImagePage, ImageRecord
 from .sqlite_db import Database
+from .sqlite_usage import spend
 
 UNIQUE_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _JSON_FIELDS = {"tags", "metadata", "hotspots"}
@@ -47,8 +49,8 @@ class SqliteImages:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def create(self, record: ImageRecord, *, max_live: int | None = None,
-               now: float = 0.0) -> ImageRecord | None:
+    def create(self, record: ImageRecord, *, max_live: int | None = None, now: float = 0.0,
+               claims: Sequence[Claim] = ()) -> ImageRecord | None:
         values = asdict(record)
         values.pop("id")
         for _ in range(10):
@@ -63,6 +65,9 @@ class SqliteImages:
                             (record.account_id, now)).fetchone()[0]
                         if live >= max_live:
                             return None
+                    for claim in claims:
+                        if record.account_id is not None and not spend(conn, record.account_id, claim):
+                            raise ClaimRefused(claim)  # rolls the whole transaction back
                     cur = conn.execute(
                         f"INSERT INTO images ({', '.join(names)}) "
                         f"VALUES ({', '.join('?' for _ in names)})",
@@ -171,3 +176,21 @@ class SqliteImages:
             "SELECT * FROM images WHERE deleted_at IS NOT NULL "
             "OR (expires_at IS NOT NULL AND expires_at <= ?) ORDER BY id LIMIT ?", (now, limit))
         return [_row(r) for r in rows]
+
+    def has_blob(self, blob_key: str) -> bool:
+        return bool(self.db.query("SELECT 1 FROM images WHERE blob_key = ? LIMIT 1", (blob_key,)))
+
+    def recount_bytes(self, metric: str, period: str) -> int:
+        with self.db.transaction() as conn:
+            changed = conn.execute(
+                "SELECT COUNT(*) FROM accounts a LEFT JOIN usage u ON u.account_id = a.id"
+                " AND u.metric = ? AND u.period = ? WHERE COALESCE(u.count, 0) != (SELECT"
+                " COALESCE(SUM(size), 0) FROM images WHERE account_id = a.id AND deleted_at IS NULL)",
+                (metric, period)).fetchone()[0]
+            conn.execute(
+                "INSERT INTO usage (account_id, metric, period, count) SELECT a.id, ?, ?,"
+                " (SELECT COALESCE(SUM(size), 0) FROM images WHERE account_id = a.id"
+                " AND deleted_at IS NULL) FROM accounts a WHERE true"
+                " ON CONFLICT (account_id, metric, period) DO UPDATE SET count = excluded.count",
+                (metric, period))
+        return int(changed)
