@@ -134,8 +134,8 @@ async def replay(files: list[Path], workdir: Path) -> dict[str, dict[str, str]]:
 
     upload_module.fetch_url = fetch_url  # the seam the hosting tests use as well
     unlimited = 10**6
-    settings = Settings(data_dir=workdir, load_examples=False, allowed_hosts=["testserver", "localhost"], render_workers=2,
-                        sweep_interval=3600,
+    settings = Settings(data_dir=workdir, load_examples=False, render_workers=2,
+                        allowed_hosts=["testserver", "localhost"], sweep_interval=3600,
                         plans={"pro": {"hourly_requests": unlimited, "monthly_uploads": unlimited,
                                        "max_images": unlimited}})
     app = create_app(settings)

@@ -115,7 +115,8 @@ def existing(path: str, seeded: dict[str, str]) -> dict[str, str]:
 @pytest.fixture
 def fuzzed(tmp_path: Path) -> Iterator[tuple[Any, dict[str, str]]]:
     settings = Settings(
-        data_dir=tmp_path / "data", load_examples=False, allowed_hosts=["testserver", "localhost"], render_workers=1, sweep_interval=3600,
+        data_dir=tmp_path / "data", load_examples=False, render_workers=1, sweep_interval=3600,
+        allowed_hosts=["testserver", "localhost"],
         plans={"pro": {"hourly_requests": UNLIMITED, "monthly_uploads": UNLIMITED}},
         anonymous_hourly_uploads=UNLIMITED, anonymous_daily_uploads=UNLIMITED,
         keys_per_ip_hour=UNLIMITED, keys_per_email_hour=UNLIMITED, max_unverified_keys=UNLIMITED)
