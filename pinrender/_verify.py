@@ -14,7 +14,8 @@ import time
 import pyvips
 
 from ._codecs import ProbeInfo, pillow, vips
-from ._codecs.decode import jpeg_shrink
+from ._budget import decode_budget
+from ._codecs.decode import decoded_bytes, jpeg_shrink
 from ._codecs.probe import VIPS_LOADERS, probe_prepared
 from ._errors import DecodeError, RenderTimeout
 from ._services import Services
@@ -33,8 +34,21 @@ def verify(source: bytes | str | SourceRef, services: Services, *,
     allow_local = bool(getattr(services.loader, "allow_local", False))
     data = services.loader.load(source_ref(source, allow_local=allow_local))
     info, prepared = probe_prepared(data, services.limits)
-    image = _load_for_verify(prepared, info)
     deadline = None if timeout is None else time.monotonic() + timeout
+    # Uploads share the process's decode budget with renders: eight large uploads at once queue
+    # instead of decoding side by side.
+    options = _options_for_verify(info)
+    reservation = decode_budget(services.limits.max_decode_bytes).acquire(
+        decoded_bytes(info, options, all_frames=info.format in ("gif", "webp")), deadline=deadline)
+    try:
+        return _decode_all(prepared, info, options, deadline, timeout)
+    finally:
+        reservation.release()
+
+
+def _decode_all(prepared: bytes, info: ProbeInfo, options: dict[str, object],
+                deadline: float | None, timeout: float | None) -> ProbeInfo:
+    image = _load_for_verify(prepared, info, options)
     if deadline is not None:
         # libvips reports progress while it computes; killing the image stops the decode there.
         image.set_progress(True)
@@ -48,12 +62,16 @@ def verify(source: bytes | str | SourceRef, services: Services, *,
     return info
 
 
-def _load_for_verify(data: bytes, info: ProbeInfo) -> pyvips.Image:
-    fmt = info.format
-    if fmt == "heic":  # Pillow decodes these whole, and raises on damage itself
+def _load_for_verify(data: bytes, info: ProbeInfo, options: dict[str, object]) -> pyvips.Image:
+    if info.format == "heic":  # Pillow decodes these whole, and raises on damage itself
         return pillow.decode_heic(data)
-    if fmt == "bmp":
+    if info.format == "bmp":
         return pillow.decode_bmp(data)
+    return vips.load(VIPS_LOADERS[info.format], data, **options)
+
+
+def _options_for_verify(info: ProbeInfo) -> dict[str, object]:
+    fmt = info.format
     scale = min(1.0, VERIFY_BOX / max(info.width, info.height))
     options: dict[str, object] = {"fail_on": "warning", "access": "sequential"}
     if fmt in ("gif", "webp"):
@@ -66,4 +84,4 @@ def _load_for_verify(data: bytes, info: ProbeInfo) -> pyvips.Image:
         options["unlimited"] = False
     elif fmt == "tiff":
         options["page"] = 0
-    return vips.load(VIPS_LOADERS[fmt], data, **options)
+    return options

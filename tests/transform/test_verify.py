@@ -72,3 +72,19 @@ def test_timeout_stops_the_decode() -> None:
     with pytest.raises(pinrender.RenderTimeout):
         pinrender.verify(big, limits=limits, timeout=0.001)
     assert pinrender.verify(big, limits=limits, timeout=60).width == 3000  # the same file, in time
+
+
+def test_verify_waits_for_the_decode_budget_it_shares_with_renders() -> None:
+    from pinrender._budget import decode_budget
+
+    limits = pinrender.Limits(max_decode_bytes=64 * 1024)  # a budget of its own for this test
+    budget = decode_budget(limits.max_decode_bytes)
+    held = budget.acquire(limits.max_decode_bytes)
+    try:
+        with pytest.raises(pinrender.RenderTimeout):
+            pinrender.verify(SAMPLES["png"], limits=limits, timeout=0.2)
+        assert budget.waits >= 1
+    finally:
+        held.release()
+    assert pinrender.verify(SAMPLES["png"], limits=limits).width == 96
+    assert budget.in_use == 0
