@@ -174,3 +174,8 @@ def test_settings_reach_uvicorn(tmp_path: Path) -> None:
     assert options["http"].func is HeadDeadlineProtocol
     assert options["http"].keywords == {"header_timeout": 3}
     assert options["limit_concurrency"] == 7
+    # X-Forwarded-* are believed only from proxies named in the settings (uvicorn trusts
+    # 127.0.0.1 unless told otherwise).
+    assert options["proxy_headers"] is False
+    proxied = uvicorn_options(Settings(data_dir=tmp_path, trusted_proxies=["10.0.0.2", "10.0.0.3"]))
+    assert proxied["proxy_headers"] is True and proxied["forwarded_allow_ips"] == "10.0.0.2,10.0.0.3"
