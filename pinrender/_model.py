@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -347,8 +347,60 @@ class RectLayer(LayerBase):
     _border = field_validator("borderColor")(_check_color)
 
 
-Layer = Annotated[TextLayer | ImageLayer | RectLayer, Field(discriminator="type")]
-LAYER_TYPES: dict[str, type[LayerBase]] = {"text": TextLayer, "image": ImageLayer, "rect": RectLayer}
+# A stack child's width or height left out: "as the stack gives" (a text child hugs its text).
+AUTO = MAX_COORD
+MAX_STACK_DEPTH = 4
+Padding = NonNegative | Annotated[list[NonNegative], Field(min_length=1, max_length=4)]
+
+
+class StackLayer(LayerBase):
+    """Auto layout: `children` in a row or a column, `gap` apart inside `padding`, aligned on the
+    cross axis by `align` and spread on the main axis by `justify`. `sizing: hug` shrinks the
+    stack to its content, `fill` keeps its box (`width`/`height`, or the space it is given).
+    Children are ordinary layers; their x and y are set by the stack."""
+
+    type: Literal["stack"]
+    width: Length | None = None  # type: ignore[assignment]
+    height: Length | None = None  # type: ignore[assignment]
+    direction: Literal["row", "column"] = "row"
+    gap: NonNegative = 0.0
+    padding: Padding = 0.0
+    align: Literal["start", "center", "end", "stretch"] = "start"
+    justify: Literal["start", "center", "end", "space-between"] = "start"
+    sizing: Literal["hug", "fill"] = "hug"
+    children: list[Layer] = Field(default_factory=list, max_length=100)
+
+    @field_validator("rotation")
+    @classmethod
+    def _upright(cls, value: float) -> float:
+        if value % 360:
+            raise ValueError("a stack cannot be rotated: rotate its children")
+        return value
+
+    @field_validator("children", mode="before")
+    @classmethod
+    def _auto_sizes(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        # A text child may leave its box out: it then takes its text's natural size.
+        return [{"width": AUTO, "height": AUTO, **child}
+                if isinstance(child, Mapping) and child.get("type") == "text" else child
+                for child in value]
+
+
+Layer = Annotated[TextLayer | ImageLayer | RectLayer | StackLayer, Field(discriminator="type")]
+AnyLayer = TextLayer | ImageLayer | RectLayer | StackLayer
+LAYER_TYPES: dict[str, type[LayerBase]] = {"text": TextLayer, "image": ImageLayer, "rect": RectLayer,
+                                           "stack": StackLayer}
+StackLayer.model_rebuild()
+
+
+def walk(layers: list[AnyLayer], depth: int = 1) -> Iterator[tuple[AnyLayer, int]]:
+    """Every layer, stack children included (after their stack), with its stack depth."""
+    for layer in layers:
+        yield layer, depth
+        if isinstance(layer, StackLayer):
+            yield from walk(layer.children, depth + 1)
 
 
 class Variable(Model):
@@ -374,14 +426,16 @@ class Template(Model):
     @model_validator(mode="after")
     def _unique_names(self) -> Template:
         seen: set[str] = set()
-        for layer in self.layers:
+        for layer, depth in walk(self.layers):  # type: ignore[arg-type]
             if layer.name in seen:
                 raise ValueError(f"layer name {layer.name!r} is used twice")
+            if depth > MAX_STACK_DEPTH:
+                raise ValueError(f"layers.{layer.name}: stacks nest at most {MAX_STACK_DEPTH} deep")
             seen.add(layer.name)
         names = [v.name for v in self.variables]
         if len(names) != len(set(names)):
             raise ValueError("variable names must be unique")
         return self
 
-    def layer(self, name: str) -> TextLayer | ImageLayer | RectLayer | None:
-        return next((layer for layer in self.layers if layer.name == name), None)
+    def layer(self, name: str) -> AnyLayer | None:
+        return next((layer for layer, _ in walk(self.layers) if layer.name == name), None)  # type: ignore[arg-type]
