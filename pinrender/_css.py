@@ -22,7 +22,8 @@ ANGLE_UNITS = {"deg": 1.0, "grad": 0.9, "rad": 180.0 / math.pi, "turn": 360.0}
 SHAPES = ("circle", "ellipse")
 EXTENTS = ("closest-side", "closest-corner", "farthest-side", "farthest-corner")
 
-Token = ast.Node
+# tinycss2 ships no type hints: its nodes are typed loosely here.
+Token = Any
 
 
 def is_gradient(value: str) -> bool:
@@ -103,7 +104,7 @@ def _stops(groups: list[list[Token]], where: str) -> list[dict[str, Any]]:
         if len(group) > 3:
             raise ValueError(f"{where}: expected a colour and at most two positions, "
                              f"got {_text(group)!r}")
-        positions = [_stop_position(t, where) for t in group[1:]] or [None]
+        positions: list[float | None] = [_stop_position(t, where) for t in group[1:]] or [None]
         raw.extend((colour, p) for p in positions)
     if len(raw) < 2:
         raise ValueError(f"{where}: needs at least two colour stops")
