@@ -68,7 +68,7 @@ def _colour(token: Token, where: str) -> str:
     try:
         return canonical_color(_text(token))
     except ValueError:
-        raise ValueError(f"{where}: {_text(token)!r} is not a colour") from None
+        raise ValueError(_said(where, f"{_text(token)!r} is not a colour")) from None
 
 
 def _angle(token: Token, where: str) -> float | None:
@@ -224,6 +224,10 @@ def parse_gradient(value: str) -> dict[str, Any]:
     return _linear(groups) if node.lower_name == "linear-gradient" else _radial(groups)
 
 
+def _said(where: str, message: str) -> str:
+    return f"{where}: {message}" if where else message
+
+
 def parse_shadows(value: str, where: str, spread: bool) -> list[dict[str, Any]]:
     """A CSS shadow list (`2px 2px 4px rgba(0,0,0,.5), 0 0 1px red`, or `none`): each shadow is
     two offsets, then an optional blur (and spread, for boxes), with the colour before or after."""
@@ -239,17 +243,17 @@ def parse_shadows(value: str, where: str, spread: bool) -> list[dict[str, Any]]:
         lengths: list[float] = []
         for token in group:
             if token.type == "ident" and token.lower_value == "inset":
-                raise ValueError(f"{where}: inset shadows are not supported")
+                raise ValueError(_said(where, "inset shadows are not supported"))
             length = _length(token)
             if length is not None:
                 lengths.append(length)
             elif _is_colour(token) and "color" not in shadow:
                 shadow["color"] = _colour(token, where)
             else:
-                raise ValueError(f"{where}: expected px lengths and a colour, got {_text(token)!r}")
+                raise ValueError(_said(where, f"expected px lengths and a colour, got {_text(token)!r}"))
         if not 2 <= len(lengths) <= len(names):
-            raise ValueError(f"{where}: expected {' '.join(names)} in px "
-                             f"(2 to {len(names)} lengths), got {_text(group)!r}")
+            raise ValueError(_said(where, f"expected {' '.join(names)} in px "
+                                          f"(2 to {len(names)} lengths), got {_text(group)!r}"))
         shadow.update(zip(names, lengths))
         out.append(shadow)
     return out
@@ -267,7 +271,7 @@ def parse_stroke(value: str, where: str) -> dict[str, Any]:
         elif _is_colour(token) and "color" not in out:
             out["color"] = _colour(token, where)
         else:
-            raise ValueError(f"{where}: expected a width in px and a colour, got {_text(token)!r}")
+            raise ValueError(_said(where, f"expected a width in px and a colour, got {_text(token)!r}"))
     if "width" not in out:
-        raise ValueError(f"{where}: expected a width in px and a colour, got {value.strip()!r}")
+        raise ValueError(_said(where, f"expected a width in px and a colour, got {value.strip()!r}"))
     return out

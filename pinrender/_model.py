@@ -72,7 +72,8 @@ def _nested(model: type[ModelT], value: Any, where: str) -> ModelT:
             message = "unknown property"
         elif first["type"] == "missing":
             message = "required"
-        raise ValueError(f"{where}: {loc}: {message}" if loc else f"{where}: {message}") from None
+        said = f"{loc}: {message}" if loc else message
+        raise ValueError(f"{where}: {said}" if where else said) from None
 
 
 def _canonical_color(value: str | None) -> str | None:
@@ -226,7 +227,7 @@ class TextStroke(Model):
 MAX_SHADOWS = 8
 
 
-def _shadows(model: type[ShadowT], where: str) -> Callable[[Any], list[ShadowT]]:
+def _shadows(model: type[ShadowT]) -> Callable[[Any], list[ShadowT]]:
     def parse(value: Any) -> list[ShadowT]:
         from ._css import parse_shadows
 
@@ -234,15 +235,14 @@ def _shadows(model: type[ShadowT], where: str) -> Callable[[Any], list[ShadowT]]
         out: list[ShadowT] = []
         for item in items:
             if isinstance(item, str):
-                out.extend(_nested(model, s, where)
-                           for s in parse_shadows(item, where, spread=model is BoxShadow))
+                out.extend(_nested(model, s, "")
+                           for s in parse_shadows(item, "", spread=model is BoxShadow))
             elif isinstance(item, (Mapping, model)):
-                out.append(_nested(model, item, where))
+                out.append(_nested(model, item, ""))
             else:
-                raise ValueError(f"{where}: expected a CSS shadow string or an object "
-                                 "{x, y, blur, color}")
+                raise ValueError("expected a CSS shadow string or an object {x, y, blur, color}")
         if len(out) > MAX_SHADOWS:
-            raise ValueError(f"{where}: at most {MAX_SHADOWS} shadows")
+            raise ValueError(f"at most {MAX_SHADOWS} shadows")
         return out
 
     return parse
@@ -252,12 +252,12 @@ def _to_stroke(value: Any) -> Any:
     from ._css import parse_stroke
 
     if isinstance(value, str):
-        value = None if value.strip().lower() == "none" else parse_stroke(value, "textStroke")
-    return value if value is None else _nested(TextStroke, value, "textStroke")
+        value = None if value.strip().lower() == "none" else parse_stroke(value, "")
+    return value if value is None else _nested(TextStroke, value, "")
 
 
-TextShadows = Annotated[list[TextShadow], BeforeValidator(_shadows(TextShadow, "textShadow"))]
-BoxShadows = Annotated[list[BoxShadow], BeforeValidator(_shadows(BoxShadow, "boxShadow"))]
+TextShadows = Annotated[list[TextShadow], BeforeValidator(_shadows(TextShadow))]
+BoxShadows = Annotated[list[BoxShadow], BeforeValidator(_shadows(BoxShadow))]
 
 
 Radius = NonNegative | Annotated[list[NonNegative], Field(min_length=4, max_length=4)]
