@@ -157,7 +157,7 @@ def _to_paint(value: Any) -> Any:
         value = parse_gradient(value)
     if isinstance(value, Mapping):
         kind = value.get("type")
-        if kind not in GRADIENT_TYPES:
+        if not isinstance(kind, str) or kind not in GRADIENT_TYPES:
             raise ValueError("a gradient object needs type 'linear-gradient' or 'radial-gradient'")
         return _nested(GRADIENT_TYPES[kind], value, kind)
     raise ValueError("expected a colour, a CSS gradient or a gradient object")
@@ -218,7 +218,7 @@ class BoxShadow(Model):
 class TextStroke(Model):
     """-webkit-text-stroke: a line of `width` px centred on the glyph outlines, over the fill."""
 
-    width: Annotated[float, Field(gt=0, le=200, allow_inf_nan=False)]
+    width: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
     color: str | None = None
 
     _color = field_validator("color")(_canonical_color)

@@ -104,6 +104,8 @@ def _size_stack(stack: StackLayer, avail_w: float, avail_h: float, measure: Meas
 def _place(item: _Sized, x: float, y: float, width: float, height: float, opacity: float,
            out: list[AnyLayer], boxes: dict[str, Box]) -> None:
     layer = item.layer
+    # Padding larger than a fixed box leaves no room: children keep at least a pixel.
+    width, height = max(1.0, width), max(1.0, height)
     boxes[layer.name] = Box(layer.name, x, y, width, height)
     if not isinstance(layer, StackLayer):
         out.append(layer.model_copy(update={"x": x, "y": y, "width": width, "height": height,
