@@ -1,11 +1,14 @@
 """OG card benchmark: pinrender against satori + resvg (+ sharp for JPEG/WebP), in one run.
 
-    python benchmarks/og_card.py [--renders 30]
+    python benchmarks/og_card.py [--renders 30] [--card basic|rich|both]
 
-The card: 1200x630, background photo (cover) under a 45% black shade, a 64px bold title wrapping
-to 3 lines in a 1000px box, a 28px grey subtitle, a 120x120 circular avatar. Both sides use the
-same font files. pinrender is timed cold (empty caches before every render) and warm (the same
-background, a new title each time); satori has no cache between renders, so it is timed once.
+The basic card: 1200x630, background photo (cover) under a 45% black shade, a 64px bold title
+wrapping to 3 lines in a 1000px box, a 28px grey subtitle, a 120x120 circular avatar. The rich
+card: the same background and title, the title with a blurred text shadow, and a byline stack
+(a 96px round avatar, the author's name and the date in a row, centred, hugging the text's
+width: flexbox on satori's side). Both sides use the same font files. pinrender is timed cold
+(empty caches before every render) and warm (the same background, a new title each time);
+satori has no cache between renders, so it is timed once.
 The peer is installed into benchmarks/og_peer/ with `npm install` on first use.
 """
 
@@ -73,6 +76,31 @@ def template(family: str) -> dict:
     }
 
 
+AUTHOR = "Ada Lovelace"
+SUBTITLE = "Published 23 November 2026 · 6 min read"
+TITLE_SHADOW = "0 4px 12px rgba(0,0,0,0.6)"
+
+
+def rich_template(family: str) -> dict:
+    """The basic card's background and title, the title shadowed, and a byline stack."""
+    basic = template(family)
+    title = {**basic["layers"][1], "textShadow": TITLE_SHADOW}
+    text = {"type": "text", "fontFamily": family}
+    byline = {
+        "name": "byline", "type": "stack", "x": 100, "y": 440, "width": 1000, "gap": 20,
+        "align": "center", "padding": [12, 24, 12, 12],
+        "children": [
+            {"name": "avatar", "type": "image", "width": 96, "height": 96,
+             "image_url": str(PHOTOS / "avatar-800x533.jpg"), "objectFit": "cover",
+             "borderRadius": 48},
+            {"name": "author", **text, "text": AUTHOR, "fontSize": 32, "fontWeight": 700,
+             "color": "#ffffff"},
+            {"name": "date", **text, "text": SUBTITLE, "fontSize": 28, "color": "#cccccc"},
+        ],
+    }
+    return {"canvas": basic["canvas"], "layers": [basic["layers"][0], title, byline]}
+
+
 def summary(times_ms: list[float]) -> tuple[float, float]:
     ordered = sorted(times_ms)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
@@ -100,14 +128,14 @@ def run_pinrender(card: dict, names: list[str], warm: bool) -> dict[str, tuple[l
     return out
 
 
-def run_peer(regular: Path, bold: Path, names: list[str]) -> dict[str, dict]:
+def run_peer(regular: Path, bold: Path, names: list[str], card: str) -> dict[str, dict]:
     if not (PEER / "node_modules").is_dir():
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=PEER,
                        check=True)
     config = {"font_regular": str(regular), "font_bold": str(bold),
               "background": str(PHOTOS / "bg-1920x1280.jpg"),
               "avatar": str(PHOTOS / "avatar-800x533.jpg"),
-              "subtitle": "Published 23 November 2026 · 6 min read",
+              "subtitle": SUBTITLE, "author": AUTHOR, "title_shadow": TITLE_SHADOW, "card": card,
               "titles": names, "formats": list(FORMATS), "warmup": 2}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(config, fh)
@@ -117,18 +145,12 @@ def run_peer(regular: Path, bold: Path, names: list[str]) -> dict[str, dict]:
     return json.loads(result.stdout)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--renders", type=int, default=30)
-    args = parser.parse_args()
-    regular, bold, family = font_files()
-    names = titles(args.renders)
-    card = template(family)
+def table(name: str, card: dict, regular: Path, bold: Path, family: str, names: list[str]) -> None:
     cold = run_pinrender(card, names, warm=False)
     warm = run_pinrender(card, names, warm=True)
-    peer = run_peer(regular, bold, names)
+    peer = run_peer(regular, bold, names, name)
 
-    print(f"OG card 1200x630, {args.renders} renders per row, font {family} "
+    print(f"\n{name} OG card 1200x630, {len(names)} renders per row, font {family} "
           f"({regular.name}, {bold.name})\n")
     header = ("| format | pinrender cold p50 / p90 ms | pinrender warm p50 / p90 ms | "
               "satori+resvg p50 / p90 ms | cold ratio | warm ratio | bytes pinrender / peer |")
@@ -144,6 +166,23 @@ def main() -> None:
     jpeg_peer = summary(peer["jpeg"]["times"])[0]
     print(f"\nwarm JPEG vs peer JPEG: {summary(warm['jpeg'][0])[0] / jpeg_peer:.2f}x "
           f"(target <= 0.15x)")
+
+
+def main() -> None:
+    global PHOTOS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--renders", type=int, default=30)
+    parser.add_argument("--card", choices=["basic", "rich", "both"], default="both")
+    parser.add_argument("--photos", type=Path, default=PHOTOS,
+                        help="the shared photos folder (default: shared/photos beside the repo)")
+    args = parser.parse_args()
+    PHOTOS = args.photos
+    regular, bold, family = font_files()
+    names = titles(args.renders)
+    cards = {"basic": template(family), "rich": rich_template(family)}
+    for name, card in cards.items():
+        if args.card in (name, "both"):
+            table(name, card, regular, bold, family, names)
 
 
 if __name__ == "__main__":

@@ -30,3 +30,10 @@ def parse_color(value: str) -> RGBA:
         raise ValueError(f"{value!r} is not a colour (use #rrggbb, rgb(), rgba() or a CSS name)"
                          ) from None
     return (rgb[0], rgb[1], rgb[2], rgb[3] if len(rgb) == 4 else 255)
+
+
+def canonical_color(value: str) -> str:
+    """One spelling per colour (`#rrggbb`, or `#rrggbbaa` when not opaque), so equal colours
+    written differently (`red`, `#f00`, `rgb(255,0,0)`) give equal models and keys."""
+    r, g, b, a = parse_color(value)
+    return f"#{r:02x}{g:02x}{b:02x}" + ("" if a == 255 else f"{a:02x}")

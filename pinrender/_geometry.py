@@ -79,6 +79,21 @@ def parse_position(text: str) -> Position:
     return Position(x, y)
 
 
+def canonical_position(text: str) -> str:
+    """A position as `X Y`, each a percentage or px (`center` -> `50% 50%`), for use where a
+    position is part of a model's identity (a radial gradient's centre)."""
+    position = parse_position(text)
+    if position.smart:
+        raise ValueError(f"{text!r} is not a position")
+
+    def one(offset: Offset) -> str:
+        if offset.unit == "px":
+            return f"{offset.value:g}px"
+        return f"{round(offset.value * 100, 4):g}%"
+
+    return f"{one(position.x)} {one(position.y)}"
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where a source image lands in a box: scaled to `width` x `height`, its top-left corner at

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Iterator, Mapping
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from ._color import parse_color
+from ._color import canonical_color, parse_color
 
 # Hard sanity bounds; the configurable limits (canvas size, text length) are applied by `resolve`.
 MAX_COORD = 100_000.0
@@ -38,41 +48,124 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+ModelT = TypeVar("ModelT", bound=Model)
+ShadowT = TypeVar("ShadowT", "TextShadow", "BoxShadow")
+
+
 def _check_color(value: str) -> str:
     parse_color(value)
     return value
+
+
+def _nested(model: type[ModelT], value: Any, where: str) -> ModelT:
+    """Validate a nested object, its first problem said in the user's words (`where: field: ...`)
+    rather than as a pydantic union report."""
+    if isinstance(value, model):
+        return value
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown property"
+        elif first["type"] == "missing":
+            message = "required"
+        said = f"{loc}: {message}" if loc else message
+        raise ValueError(f"{where}: {said}" if where else said) from None
+
+
+def _canonical_color(value: str | None) -> str | None:
+    return None if value is None else canonical_color(value)
 
 
 class GradientStop(Model):
     color: str
     offset: Unit
 
-    _color = field_validator("color")(_check_color)
+    _color = field_validator("color")(canonical_color)
+
+
+def _ordered(stops: list[GradientStop]) -> list[GradientStop]:
+    offsets = [s.offset for s in stops]
+    if offsets != sorted(offsets):
+        raise ValueError("stop offsets must not decrease")
+    return stops
+
+
+Stops = Annotated[list[GradientStop], Field(min_length=2, max_length=16), AfterValidator(_ordered)]
+Corner = Literal["top left", "top right", "bottom left", "bottom right"]
 
 
 class LinearGradient(Model):
-    """A CSS-style linear gradient: `angle` in degrees, 180 runs top to bottom as in CSS."""
+    """A CSS linear gradient: `angle` in degrees, 180 runs top to bottom as in CSS; or `corner`
+    (`to top right`), whose angle depends on the box's shape and is found when painting."""
 
     type: Literal["linear-gradient"]
     angle: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)] = 180.0
-    stops: list[GradientStop] = Field(min_length=2, max_length=16)
+    corner: Corner | None = None
+    stops: Stops
 
-    @field_validator("stops")
+    @field_validator("angle")
     @classmethod
-    def _ordered(cls, stops: list[GradientStop]) -> list[GradientStop]:
-        offsets = [s.offset for s in stops]
-        if offsets != sorted(offsets):
-            raise ValueError("stop offsets must not decrease")
-        return stops
+    def _turn(cls, value: float) -> float:
+        return round(value % 360, 6)  # -90 and 270 are one gradient, with one key
 
 
-Paint = str | LinearGradient
+class RadialGradient(Model):
+    """A CSS radial gradient: an ellipse or circle centred at `position`, sized by a CSS extent
+    keyword or by `radius` ([rx, ry] in px)."""
+
+    type: Literal["radial-gradient"]
+    shape: Literal["circle", "ellipse"] = "ellipse"
+    size: Literal["closest-side", "closest-corner", "farthest-side", "farthest-corner"] = (
+        "farthest-corner")
+    radius: Annotated[list[NonNegative], Field(min_length=2, max_length=2)] | None = None
+    position: str = "50% 50%"
+    stops: Stops
+
+    @field_validator("position")
+    @classmethod
+    def _position(cls, value: str) -> str:
+        from ._geometry import canonical_position
+
+        return canonical_position(value)
+
+    @model_validator(mode="after")
+    def _radius(self) -> RadialGradient:
+        if self.radius is not None and self.shape == "circle" and self.radius[0] != self.radius[1]:
+            raise ValueError("a circle's radius is one length: give [r, r]")
+        return self
 
 
-def _check_paint(value: Paint) -> Paint:
+Gradient = LinearGradient | RadialGradient
+GRADIENT_TYPES: dict[str, type[LinearGradient] | type[RadialGradient]] = {
+    "linear-gradient": LinearGradient, "radial-gradient": RadialGradient}
+
+
+def _to_paint(value: Any) -> Any:
+    """A colour string, a CSS gradient string or a gradient object -> the canonical paint."""
+    from ._css import is_gradient, parse_gradient
+
+    if isinstance(value, (LinearGradient, RadialGradient)):
+        return value
     if isinstance(value, str):
-        parse_color(value)
-    return value
+        if not is_gradient(value):
+            parse_color(value)
+            return value
+        value = parse_gradient(value)
+    if isinstance(value, Mapping):
+        kind = value.get("type")
+        if not isinstance(kind, str) or kind not in GRADIENT_TYPES:
+            raise ValueError("a gradient object needs type 'linear-gradient' or 'radial-gradient'")
+        return _nested(GRADIENT_TYPES[kind], value, kind)
+    raise ValueError("expected a colour, a CSS gradient or a gradient object")
+
+
+# A colour or a gradient, written as CSS (`#0af`, `linear-gradient(90deg, red, blue)`) or as an
+# object; both spellings of one gradient validate to the same model.
+Paint = Annotated[str | LinearGradient | RadialGradient, BeforeValidator(_to_paint)]
 
 
 class BackgroundImage(Model):
@@ -82,15 +175,89 @@ class BackgroundImage(Model):
     objectPosition: str = "center"
 
 
+def _to_background(value: Any) -> Any:
+    if isinstance(value, Mapping) and value.get("type") == "image":
+        return _nested(BackgroundImage, value, "image")
+    return _to_paint(value)
+
+
 class Canvas(Model):
     width: Annotated[int, Field(gt=0, le=100_000)]
     height: Annotated[int, Field(gt=0, le=100_000)]
-    background: Annotated[str | LinearGradient | BackgroundImage, Field()] = "#ffffff"
+    background: Annotated[str | LinearGradient | RadialGradient | BackgroundImage,
+                          BeforeValidator(_to_background)] = "#ffffff"
 
-    @field_validator("background")
-    @classmethod
-    def _background(cls, value: Any) -> Any:
-        return _check_paint(value) if isinstance(value, str) else value
+
+ShadowOffset = Annotated[float, Field(ge=-2000, le=2000, allow_inf_nan=False)]
+Blur = Annotated[float, Field(ge=0, le=500, allow_inf_nan=False)]
+
+
+class TextShadow(Model):
+    """CSS text-shadow: offsets and blur radius in px; `color` None is CSS's currentColor."""
+
+    x: ShadowOffset = 0.0
+    y: ShadowOffset = 0.0
+    blur: Blur = 0.0
+    color: str | None = None
+
+    _color = field_validator("color")(_canonical_color)
+
+
+class BoxShadow(Model):
+    """CSS box-shadow (outer): offsets, blur radius and spread in px; follows borderRadius."""
+
+    x: ShadowOffset = 0.0
+    y: ShadowOffset = 0.0
+    blur: Blur = 0.0
+    spread: Annotated[float, Field(ge=-500, le=500, allow_inf_nan=False)] = 0.0
+    color: str | None = None
+
+    _color = field_validator("color")(_canonical_color)
+
+
+class TextStroke(Model):
+    """-webkit-text-stroke: a line of `width` px centred on the glyph outlines, over the fill."""
+
+    width: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
+    color: str | None = None
+
+    _color = field_validator("color")(_canonical_color)
+
+
+MAX_SHADOWS = 8
+
+
+def _shadows(model: type[ShadowT]) -> Callable[[Any], list[ShadowT]]:
+    def parse(value: Any) -> list[ShadowT]:
+        from ._css import parse_shadows
+
+        items = value if isinstance(value, (list, tuple)) else [] if value is None else [value]
+        out: list[ShadowT] = []
+        for item in items:
+            if isinstance(item, str):
+                out.extend(_nested(model, s, "")
+                           for s in parse_shadows(item, "", spread=model is BoxShadow))
+            elif isinstance(item, (Mapping, model)):
+                out.append(_nested(model, item, ""))
+            else:
+                raise ValueError("expected a CSS shadow string or an object {x, y, blur, color}")
+        if len(out) > MAX_SHADOWS:
+            raise ValueError(f"at most {MAX_SHADOWS} shadows")
+        return out
+
+    return parse
+
+
+def _to_stroke(value: Any) -> Any:
+    from ._css import parse_stroke
+
+    if isinstance(value, str):
+        value = None if value.strip().lower() == "none" else parse_stroke(value, "")
+    return value if value is None else _nested(TextStroke, value, "")
+
+
+TextShadows = Annotated[list[TextShadow], BeforeValidator(_shadows(TextShadow))]
+BoxShadows = Annotated[list[BoxShadow], BeforeValidator(_shadows(BoxShadow))]
 
 
 Radius = NonNegative | Annotated[list[NonNegative], Field(min_length=4, max_length=4)]
@@ -121,7 +288,9 @@ class TextLayer(LayerBase):
     fontSize: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = 32.0
     fontWeight: int = 400
     fontStyle: Literal["normal", "italic"] = "normal"
-    color: str = "#000000"
+    color: Paint = "#000000"
+    textShadow: TextShadows = Field(default_factory=list)
+    textStroke: Annotated[TextStroke | None, BeforeValidator(_to_stroke)] = None
     textAlign: Literal["left", "center", "right"] = "left"
     verticalAlign: Literal["top", "middle", "bottom"] = "top"
     lineHeight: Annotated[float, Field(ge=0.5, le=5, allow_inf_nan=False)] = 1.2
@@ -131,8 +300,6 @@ class TextLayer(LayerBase):
     maxLines: Annotated[int, Field(ge=1, le=1000)] | None = None
     autoFit: bool = False
     minFontSize: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = 8.0
-
-    _color = field_validator("color")(_check_color)
 
     @field_validator("fontWeight", mode="before")
     @classmethod
@@ -158,6 +325,7 @@ class ImageLayer(LayerBase):
     objectFit: ObjectFit = "cover"
     objectPosition: str = "center"
     borderRadius: Radius = 0.0
+    boxShadow: BoxShadows = Field(default_factory=list)
 
     @field_validator("objectPosition")
     @classmethod
@@ -174,13 +342,65 @@ class RectLayer(LayerBase):
     borderWidth: NonNegative = 0.0
     borderColor: str = "#000000"
     borderRadius: Radius = 0.0
+    boxShadow: BoxShadows = Field(default_factory=list)
 
-    _fill = field_validator("fill")(_check_paint)
     _border = field_validator("borderColor")(_check_color)
 
 
-Layer = Annotated[TextLayer | ImageLayer | RectLayer, Field(discriminator="type")]
-LAYER_TYPES: dict[str, type[LayerBase]] = {"text": TextLayer, "image": ImageLayer, "rect": RectLayer}
+# A stack child's width or height left out: "as the stack gives" (a text child hugs its text).
+AUTO = MAX_COORD
+MAX_STACK_DEPTH = 4
+Padding = NonNegative | Annotated[list[NonNegative], Field(min_length=1, max_length=4)]
+
+
+class StackLayer(LayerBase):
+    """Auto layout: `children` in a row or a column, `gap` apart inside `padding`, aligned on the
+    cross axis by `align` and spread on the main axis by `justify`. `sizing: hug` shrinks the
+    stack to its content, `fill` keeps its box (`width`/`height`, or the space it is given).
+    Children are ordinary layers; their x and y are set by the stack."""
+
+    type: Literal["stack"]
+    width: Length | None = None  # type: ignore[assignment]
+    height: Length | None = None  # type: ignore[assignment]
+    direction: Literal["row", "column"] = "row"
+    gap: NonNegative = 0.0
+    padding: Padding = 0.0
+    align: Literal["start", "center", "end", "stretch"] = "start"
+    justify: Literal["start", "center", "end", "space-between"] = "start"
+    sizing: Literal["hug", "fill"] = "hug"
+    children: list[Layer] = Field(default_factory=list, max_length=100)
+
+    @field_validator("rotation")
+    @classmethod
+    def _upright(cls, value: float) -> float:
+        if value % 360:
+            raise ValueError("a stack cannot be rotated: rotate its children")
+        return value
+
+    @field_validator("children", mode="before")
+    @classmethod
+    def _auto_sizes(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        # A text child may leave its box out: it then takes its text's natural size.
+        return [{"width": AUTO, "height": AUTO, **child}
+                if isinstance(child, Mapping) and child.get("type") == "text" else child
+                for child in value]
+
+
+Layer = Annotated[TextLayer | ImageLayer | RectLayer | StackLayer, Field(discriminator="type")]
+AnyLayer = TextLayer | ImageLayer | RectLayer | StackLayer
+LAYER_TYPES: dict[str, type[LayerBase]] = {"text": TextLayer, "image": ImageLayer, "rect": RectLayer,
+                                           "stack": StackLayer}
+StackLayer.model_rebuild()
+
+
+def walk(layers: list[AnyLayer], depth: int = 1) -> Iterator[tuple[AnyLayer, int]]:
+    """Every layer, stack children included (after their stack), with its stack depth."""
+    for layer in layers:
+        yield layer, depth
+        if isinstance(layer, StackLayer):
+            yield from walk(layer.children, depth + 1)
 
 
 class Variable(Model):
@@ -206,14 +426,16 @@ class Template(Model):
     @model_validator(mode="after")
     def _unique_names(self) -> Template:
         seen: set[str] = set()
-        for layer in self.layers:
+        for layer, depth in walk(self.layers):  # type: ignore[arg-type]
             if layer.name in seen:
                 raise ValueError(f"layer name {layer.name!r} is used twice")
+            if depth > MAX_STACK_DEPTH:
+                raise ValueError(f"layers.{layer.name}: stacks nest at most {MAX_STACK_DEPTH} deep")
             seen.add(layer.name)
         names = [v.name for v in self.variables]
         if len(names) != len(set(names)):
             raise ValueError("variable names must be unique")
         return self
 
-    def layer(self, name: str) -> TextLayer | ImageLayer | RectLayer | None:
-        return next((layer for layer in self.layers if layer.name == name), None)
+    def layer(self, name: str) -> AnyLayer | None:
+        return next((layer for layer, _ in walk(self.layers) if layer.name == name), None)  # type: ignore[arg-type]

@@ -5,9 +5,13 @@ The graph of a template render reads, from the root down:
     Encode(format, quality)
       Over(layer N) ... Over(layer 1)
         background: Fill(colour | gradient) or Fit(ToSrgb(Orient(Decode(Source))))
-        image layer: Opacity(RoundCorners(Fit(ToSrgb(Orient(Decode(Source, hint))))))
-        text layer:  Opacity(Text)
-        rect layer:  Opacity(Shape)
+        image layer: Opacity(Group(BoxShadow..., RoundCorners(Fit(ToSrgb(Orient(Decode(Source, hint)))))))
+        text layer:  Opacity(Group(DropShadow(body)..., body)), body = Stroke(Clip(Fill(gradient), Text))
+        rect layer:  Opacity(Group(BoxShadow..., Shape))
+
+Each wrapper is there only when the layer asks for it (a plain title is Text alone). Effects
+that reach past the layer box (shadows, a stroke's outer half) grow the drawn box by a margin
+on every side, so the layer still rotates about its own centre.
 """
 
 from __future__ import annotations
@@ -16,12 +20,17 @@ import math
 
 from ._errors import SourceError
 from ._graph import Node
-from ._model import BackgroundImage, ImageLayer, LayerBase, RectLayer, Template, TextLayer
+from ._model import BackgroundImage, BoxShadow, ImageLayer, LayerBase, RectLayer, Template, TextLayer
+from ._nodes.clip import Clip
 from ._nodes.composite import Over
 from ._nodes.encode import Encode
+from ._nodes.group import Group
 from ._nodes.image import Fit, Opacity, RoundCorners
+from ._nodes.shadow import BoxShadow as BoxShadowNode
+from ._nodes.shadow import DropShadow, blur_margin, box_shadow_margin
 from ._nodes.shape import Fill, Shape
 from ._nodes.source import Decode, Orient, ShrinkHint, Source, ToSrgb
+from ._nodes.stroke import Stroke, stroke_margin
 from ._nodes.text import Text
 from ._sources import source_ref
 
@@ -53,14 +62,65 @@ def plan_fitted_image(url: str | bytes, width: int, height: int, mode: str, posi
     return Fit(decoded, width, height, mode, position)
 
 
-def plan_layer(layer: LayerBase, *, fonts: str, allow_local: bool) -> Node | None:
+def plan_text(layer: TextLayer, fonts: str) -> tuple[Node, int]:
+    """A text layer's drawing and its margin: glyphs (filled with a gradient through a Clip),
+    stroked, then shadows under it, the first listed on top as in CSS."""
+    width, height = box(layer)
+    solid = layer.color if isinstance(layer.color, str) else None
+    # The Text node's key holds what shapes and draws the glyphs only: effects, position and
+    # fading are other nodes', so a new shadow colour reuses the drawn title.
+    glyph_layer = layer.model_copy(update={
+        "x": 0.0, "y": 0.0, "opacity": 1.0, "rotation": 0.0, "color": solid or "#000000",
+        "textShadow": [], "textStroke": None})
+    current = solid or "#000000"  # CSS currentColor, for effects without a colour
+    body: Node = Text(glyph_layer, fonts)
+    if solid is None:
+        body = Clip(Fill(width, height, layer.color), body)
+    margin = 0
+    if layer.textStroke is not None:
+        body = Stroke(body, layer.textStroke.width, layer.textStroke.color or current)
+        margin = stroke_margin(layer.textStroke.width)
+    if not layer.textShadow:
+        return body, margin
+    parts: list[tuple[Node, int, float, float]] = []
+    for shadow in reversed(layer.textShadow):
+        extra = blur_margin(shadow.blur)
+        parts.append((DropShadow(body, shadow.blur, shadow.color or current, extra),
+                      margin + extra, shadow.x, shadow.y))
+    return group(width, height, parts, body, margin)
+
+
+def group(width: int, height: int, parts: list[tuple[Node, int, float, float]], body: Node,
+          margin: int) -> tuple[Node, int]:
+    """`parts` (node, its margin, x and y offsets) under `body`, in one box with one margin."""
+    outer = max([margin] + [m + math.ceil(max(abs(x), abs(y))) for _, m, x, y in parts])
+    nodes = tuple(node for node, *_ in parts) + (body,)
+    offsets = tuple((outer - m + round(x), outer - m + round(y)) for _, m, x, y in parts)
+    drawn = Group(width + 2 * outer, height + 2 * outer, nodes, offsets + ((outer - margin,) * 2,))
+    return drawn, outer
+
+
+def with_box_shadows(node: Node, width: int, height: int, corners: Radii,
+                     shadows: list[BoxShadow]) -> tuple[Node, int]:
+    if not shadows:
+        return node, 0
+    parts: list[tuple[Node, int, float, float]] = []
+    for s in reversed(shadows):
+        margin = box_shadow_margin(s.x, s.y, s.blur, s.spread)
+        parts.append((BoxShadowNode(width, height, corners, s.x, s.y, s.blur, s.spread,
+                                    s.color or "#000000", margin), margin, 0.0, 0.0))
+    return group(width, height, parts, node, 0)
+
+
+def plan_layer(layer: LayerBase, *, fonts: str, allow_local: bool) -> tuple[Node, int] | None:
+    """A layer's drawing and the margin it reaches past the layer box on every side."""
     width, height = box(layer)
     node: Node
+    margin = 0
     if isinstance(layer, TextLayer):
         if not layer.text.strip():
             return None
-        at_origin = layer.model_copy(update={"x": 0.0, "y": 0.0, "opacity": 1.0, "rotation": 0.0})
-        node = Text(at_origin, fonts)
+        node, margin = plan_text(layer, fonts)
     elif isinstance(layer, ImageLayer):
         if not layer.image_url:
             return None
@@ -70,14 +130,16 @@ def plan_layer(layer: LayerBase, *, fonts: str, allow_local: bool) -> Node | Non
         corners = radii(layer.borderRadius)
         if any(r >= 0.5 for r in corners):
             node = RoundCorners(node, corners)
+        node, margin = with_box_shadows(node, width, height, corners, layer.boxShadow)
     elif isinstance(layer, RectLayer):
-        node = Shape(width, height, layer.fill, layer.borderWidth, layer.borderColor,
-                     radii(layer.borderRadius))
+        corners = radii(layer.borderRadius)
+        node = Shape(width, height, layer.fill, layer.borderWidth, layer.borderColor, corners)
+        node, margin = with_box_shadows(node, width, height, corners, layer.boxShadow)
     else:  # pragma: no cover - the model admits no other kind
         raise TypeError(f"no planner rule for {type(layer).__name__}")
     if layer.opacity < 1.0:
         node = Opacity(node, layer.opacity)
-    return node
+    return node, margin
 
 
 def plan_canvas(spec: Template, *, fonts: str, allow_local: bool) -> Node:
@@ -94,9 +156,10 @@ def plan_canvas(spec: Template, *, fonts: str, allow_local: bool) -> Node:
     for layer in spec.layers:
         if layer.hidden or layer.opacity == 0:
             continue
-        drawn = plan_layer(layer, fonts=fonts, allow_local=allow_local)
-        if drawn is not None:
-            node = Over(node, drawn, layer.x, layer.y, layer.rotation)
+        planned = plan_layer(layer, fonts=fonts, allow_local=allow_local)
+        if planned is not None:
+            drawn, margin = planned
+            node = Over(node, drawn, layer.x - margin, layer.y - margin, layer.rotation)
     return node
 
 

@@ -15,6 +15,7 @@ from ._graph import ExecutionContext, Node, ResultCache, execute
 from ._model import Template, TextLayer
 from ._resolve import Overrides, TemplateInput, resolve
 from ._services import Services
+from ._stack import Box, place_stacks, text_measure
 
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 
@@ -43,6 +44,7 @@ class Layout:
     width: int
     height: int
     layers: dict[str, TextBlock] = field(default_factory=dict)
+    boxes: dict[str, Box] = field(default_factory=dict)  # every stack and stack child, placed
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,13 @@ class Renderer:
 
         fmt = output_format(format)
         q = output_quality(quality)
-        spec = self.resolve(template, layers, variables=variables)
+        spec, _ = self.place(self.resolve(template, layers, variables=variables))
         return plan_render(spec, format=fmt, quality=q, fonts=self.services.fonts.fingerprint,
                            allow_local=self.services.loader.allow_local)
+
+    def place(self, spec: Template) -> tuple[Template, dict[str, Box]]:
+        """Stacks laid out into positioned layers, text measured with this renderer's fonts."""
+        return place_stacks(spec, text_measure(self.services.fonts))
 
     @property
     def decode_budget(self) -> ByteBudget:
@@ -140,7 +146,7 @@ class Renderer:
                variables: Any = None) -> Layout:
         from ._text import layout_text
 
-        spec = self.resolve(template, layers, variables=variables)
+        spec, boxes = self.place(self.resolve(template, layers, variables=variables))
         blocks: dict[str, TextBlock] = {}
         for layer in spec.layers:
             if not isinstance(layer, TextLayer) or layer.hidden:
@@ -149,7 +155,7 @@ class Renderer:
             lines = tuple(Line(line.text, layer.x + line.x, layer.y + line.y, line.width,
                                line.height) for line in text.lines)
             blocks[layer.name] = TextBlock(layer.name, text.font_size, lines, text.truncated)
-        return Layout(spec.canvas.width, spec.canvas.height, blocks)
+        return Layout(spec.canvas.width, spec.canvas.height, blocks, boxes)
 
     def transform(self, source: Any, **options: Any) -> bytes:
         """Resize and convert an image: `size` s/m/l, `width`, `format`, `quality`,

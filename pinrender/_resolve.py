@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from ._errors import TemplateError
 from ._limits import DEFAULT_LIMITS, Limits
-from ._model import LAYER_TYPES, ImageLayer, RectLayer, Template, TextLayer
+from ._model import AUTO, LAYER_TYPES, AnyLayer, ImageLayer, RectLayer, StackLayer, Template, TextLayer, walk
 
 TemplateInput = Template | Mapping[str, Any] | str | PathLike[str]
 Overrides = Mapping[str, Mapping[str, Any]]
@@ -42,8 +42,13 @@ def _path_of(loc: tuple[Any, ...], raw: Any, kind: str) -> str:
         if isinstance(item, int) and isinstance(node, list) and item < len(node):
             entry = node[item]
             name = entry.get("name") if isinstance(entry, Mapping) else None
-            is_layer = parts == ["layers"] and isinstance(name, str) and bool(name)
-            parts.append(str(name) if is_layer else str(item))
+            # Stack children are layers too, and users name them as `layers.<name>` as well.
+            in_layers = parts == ["layers"] or (len(parts) > 1 and parts[-1] == "children")
+            is_layer = in_layers and isinstance(name, str) and bool(name)
+            if is_layer:
+                parts = ["layers", str(name)]
+            else:
+                parts.append(str(item))
             node = entry
             if is_layer and i < len(items) and items[i] in LAYER_TYPES:
                 i += 1  # the discriminated union's tag, not a field of the layer
@@ -115,11 +120,20 @@ def _rebase_paths(raw: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
             background["image_url"] = str(base_dir / background["image_url"])
         out["canvas"] = {**canvas, "background": background}
     if isinstance(out.get("layers"), list):
-        out["layers"] = [
-            {**layer, "image_url": str(base_dir / layer["image_url"])}
-            if isinstance(layer, Mapping) and _is_relative_path(layer.get("image_url")) else layer
-            for layer in out["layers"]
-        ]
+        out["layers"] = _rebase_layers(out["layers"], base_dir)
+    return out
+
+
+def _rebase_layers(layers: list[Any], base_dir: Path) -> list[Any]:
+    out = []
+    for layer in layers:
+        if isinstance(layer, Mapping):
+            layer = dict(layer)
+            if _is_relative_path(layer.get("image_url")):
+                layer["image_url"] = str(base_dir / layer["image_url"])
+            if isinstance(layer.get("children"), list):
+                layer["children"] = _rebase_layers(layer["children"], base_dir)
+        out.append(layer)
     return out
 
 
@@ -205,28 +219,31 @@ def resolve(
                                 f"variables.{name}")
     values = declared | given
 
-    names = {layer.name for layer in base.layers}
+    names = {layer.name for layer, _ in walk(base.layers)}  # type: ignore[arg-type]
     for name in overrides:
         if name not in names:
             known = ", ".join(sorted(names)) or "none"
             raise TemplateError(f"no layer has this name (layers: {known})", f"layers.{name}")
 
-    resolved = []
-    for layer in base.layers:
+    def apply(layer: AnyLayer) -> AnyLayer:
         props = overrides.get(layer.name)
         raw = layer.model_dump()
         if props:
-            for key in ("name", "type"):
-                if key in props and props[key] != raw[key]:
+            for key in ("name", "type", "children"):
+                if key in props and props[key] != raw.get(key):
                     raise TemplateError("cannot be overridden", f"layers.{layer.name}.{key}")
             raw |= props
         for key in TEMPLATED_FIELDS:
             if isinstance(raw.get(key), str):
                 raw[key] = _substitute(raw[key], values, f"layers.{layer.name}.{key}")
+        if isinstance(layer, StackLayer):
+            raw["children"] = [apply(child) for child in layer.children]
         try:
-            resolved.append(type(layer).model_validate(raw))
+            return type(layer).model_validate(raw)
         except ValidationError as exc:
             raise template_error(exc, raw, prefix=f"layers.{layer.name}") from None
+
+    resolved = [apply(layer) for layer in base.layers]  # type: ignore[arg-type]
 
     spec = base.model_copy(update={"layers": resolved})
     check_limits(spec, limits)
@@ -242,12 +259,15 @@ def check_limits(spec: Template, limits: Limits) -> None:
     if canvas.width * canvas.height > limits.max_canvas_pixels:
         raise TemplateError(f"{canvas.width * canvas.height} pixels is over the "
                             f"{limits.max_canvas_pixels} pixel limit", "canvas")
-    if len(spec.layers) > limits.max_layers:
-        raise TemplateError(f"{len(spec.layers)} layers is over the limit of {limits.max_layers}",
+    every = [layer for layer, _ in walk(spec.layers)]  # type: ignore[arg-type]
+    if len(every) > limits.max_layers:
+        raise TemplateError(f"{len(every)} layers is over the limit of {limits.max_layers}",
                             "layers")
-    for layer in spec.layers:
-        # A layer box may hang off the canvas, but not be absurdly larger than it.
-        if layer.width > 4 * side or layer.height > 4 * side:
+    for layer in every:
+        # A layer box may hang off the canvas, but not be absurdly larger than it. (AUTO is a
+        # stack child's "as the stack gives", bounded by the stack when it is placed.)
+        sides = [v for v in (layer.width, layer.height) if v is not None and v != AUTO]
+        if any(v > 4 * side for v in sides):
             raise TemplateError(f"layer box is over {4 * side} pixels", f"layers.{layer.name}")
         if isinstance(layer, TextLayer) and len(layer.text) > limits.max_text_length:
             raise TemplateError(f"{len(layer.text)} characters is over the limit of "

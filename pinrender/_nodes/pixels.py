@@ -98,3 +98,29 @@ def paste_over(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
     if right <= left or bottom <= top:
         return
     canvas.alpha_composite(layer, dest=(left, top), source=(left - x, top - y, right - x, bottom - y))
+
+
+def alpha_to_vips(image: Image.Image, margin: int = 0) -> pyvips.Image:
+    """`image`'s alpha as a one-band libvips image, with `margin` transparent pixels all round."""
+    return mask_to_vips(image.getchannel("A"), margin)
+
+
+def mask_to_vips(alpha: Image.Image, margin: int = 0) -> pyvips.Image:
+    """An L image as a one-band libvips image, with `margin` black pixels all round."""
+    out = pyvips.Image.new_from_memory(alpha.tobytes(), alpha.width, alpha.height, 1, "uchar")
+    if margin:
+        out = out.embed(margin, margin, alpha.width + 2 * margin, alpha.height + 2 * margin,
+                        extend="black")
+    return out
+
+
+def tinted(mask: pyvips.Image, colour: tuple[int, int, int, int]) -> Image.Image:
+    """An RGBA image of one colour whose alpha is `mask` (one band) times the colour's alpha."""
+    if colour[3] != 255:
+        mask = mask * (colour[3] / 255)
+    if mask.format != "uchar":
+        mask = mask.cast("uchar")
+    alpha = Image.frombuffer("L", (mask.width, mask.height), mask.write_to_memory(), "raw", "L", 0, 1)
+    out = Image.new("RGBA", alpha.size, colour[:3] + (0,))
+    out.putalpha(alpha)
+    return out

@@ -24,7 +24,8 @@ OBLIQUE_SLANT = math.tan(math.radians(12))  # close to what browsers use for syn
 
 def draw_text(layer: TextLayer, layout: TextLayout, fonts: FontRegistry) -> Image.Image:
     size = (max(1, math.ceil(layer.width)), max(1, math.ceil(layer.height)))
-    r, g, b, a = parse_color(layer.color)
+    # A gradient colour is painted through the glyphs by the planner (a Clip node); here, solid.
+    r, g, b, a = parse_color(layer.color if isinstance(layer.color, str) else "#000000")
     mask = Image.new("L", size, 0)
     colour = Image.new("RGBA", size, (0, 0, 0, 0))
     has_colour = False

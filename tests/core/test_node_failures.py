@@ -22,13 +22,17 @@ import pinrender._nodes
 from pinrender._codecs.decode import FULL_WIDTH
 from pinrender._graph import ExecutionContext, Node, digest, execute
 from pinrender._model import TextLayer
+from pinrender._nodes.clip import Clip
 from pinrender._nodes.composite import Over
 from pinrender._nodes.encode import Encode
+from pinrender._nodes.group import Group
 from pinrender._nodes.hotspots import HotspotOverlay, Marker
 from pinrender._nodes.image import Fit, Opacity, RoundCorners
 from pinrender._nodes.resize import Resize
+from pinrender._nodes.shadow import BoxShadow, DropShadow
 from pinrender._nodes.shape import Fill, Shape
 from pinrender._nodes.source import Decode, Orient, Source, ToSrgb
+from pinrender._nodes.stroke import Stroke
 from pinrender._nodes.text import Text
 from pinrender._sources import SourceRef
 
@@ -132,6 +136,13 @@ CASES: dict[str, Case] = {
     "fill": Case(lambda: Fill(10, 10, "not-a-colour"), pinrender.RenderError),
     "shape": Case(lambda: Shape(10, 10, "#ffffff", 2.0, "not-a-colour"), pinrender.RenderError),
     "text": Case(lambda: Text(TEXT, "fonts"), pinrender.FontError, translated=False),
+    "group": Case(lambda: Group(40, 40, (Given("rgb", RGB),), ((0, 0),)), pinrender.RenderError),
+    "clip": Case(lambda: Clip(Given("rgb", RGB), Given("rgba", RGBA)), pinrender.RenderError),
+    "drop_shadow": Case(lambda: DropShadow(Given("rgba", RGBA), 4.0, "not-a-colour", 8),
+                        pinrender.RenderError),
+    "box_shadow": Case(lambda: BoxShadow(10, 10, (0.0,) * 4, 1.0, 1.0, 2.0, 0.0, "not-a-colour",
+                                         6), pinrender.RenderError),
+    "stroke": Case(lambda: Stroke(Given("rgb", RGB), 2.0, "#000000"), pinrender.RenderError),
     "encode": Case(lambda: Encode(damaged_decode(), "png"), pinrender.DecodeError,
                    translated=False),
     "hotspots": Case(lambda: HotspotOverlay(damaged_decode(), (Marker(50, 50, (1, 2, 3, 255),
