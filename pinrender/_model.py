@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from ._color import canonical_color, parse_color
 
@@ -31,9 +32,10 @@ Coord = Annotated[float, Field(ge=-MAX_COORD, le=MAX_COORD, allow_inf_nan=False)
 Length = Annotated[float, Field(gt=0, le=MAX_COORD, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, le=MAX_COORD, allow_inf_nan=False)]
 Unit = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-# An image source: a URL, a data: URL or a path as text; or, from Python, the image's bytes.
+# An image source: a URL, a data: URL or a path as text; or, from Python, the image's bytes
+# (which JSON cannot carry, so the JSON Schema shows the text form only).
 ImageSource = (Annotated[str, Field(max_length=2_000_000)]
-               | Annotated[bytes, Field(min_length=1, max_length=1 << 30)])
+               | SkipJsonSchema[Annotated[bytes, Field(min_length=1, max_length=1 << 30)]])
 
 LAYER_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\- ]{0,63}$")
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")

@@ -13,8 +13,8 @@ import time
 
 import pyvips
 
-from ._codecs import ProbeInfo, pillow, vips
 from ._budget import decode_budget
+from ._codecs import ProbeInfo, pillow, vips
 from ._codecs.decode import decoded_bytes, jpeg_shrink
 from ._codecs.probe import VIPS_LOADERS, probe_prepared
 from ._errors import DecodeError, RenderTimeout

@@ -22,10 +22,10 @@ PUBLIC = [
     "Line", "PinrenderError", "RenderError", "RenderResult", "RenderTimeout", "Renderer",
     "SafeLoader", "Services", "SourceError", "Template", "TemplateError", "TextBlock",
     "default_fonts", "default_renderer", "layout", "parse_template", "probe", "render",
-    "render_key", "resolve", "source_ref", "transform", "transform_key",
+    "render_key", "resolve", "source_ref", "transform", "transform_key", "verify",
 ]
 FUNCTIONS = {"default_fonts", "default_renderer", "layout", "parse_template", "probe", "render",
-             "render_key", "resolve", "source_ref", "transform", "transform_key"}
+             "render_key", "resolve", "source_ref", "transform", "transform_key", "verify"}
 INSTANCES = {"DEFAULT_LIMITS": "Limits"}
 
 
