@@ -79,16 +79,37 @@ def _opportunities(paragraph: str, rules: Rules) -> dict[int, bool]:
     return found
 
 
-def _split_anywhere(unit: str, width: float, measure: Measure) -> list[str]:
-    """overflow-wrap: break-word — cut a too-wide piece between grapheme clusters."""
-    parts = list(clusters(unit))
+def _dash_digit(paragraph: str, end: int) -> bool:
+    following = paragraph[end] if end < len(paragraph) else ""
+    return paragraph[end - 1] == "-" and following.isascii() and following.isdigit()
+
+
+def _split_anywhere(
+    unit: str, width: float, measure: Measure, hyphen_width: float = 0.0
+) -> list[str]:
+    """overflow-wrap: break-word — cut a too-wide piece between grapheme clusters.
+
+    A soft hyphen stays with the cluster before it, and a piece ending in one draws a hyphen
+    (`hyphen_width`, 0 for `hyphens: none`), as in Chromium.
+    """
+    parts: list[str] = []
+    for cluster in clusters(unit):
+        if cluster == SOFT_HYPHEN and parts:
+            parts[-1] += cluster
+        else:
+            parts.append(cluster)
+
+    def width_of(prefix: str) -> float:
+        extra = hyphen_width if prefix.endswith(SOFT_HYPHEN) else 0.0
+        return measure(visible(trim(prefix))) + extra
+
     pieces: list[str] = []
     while parts:
         lo, hi = 1, len(parts)
         # The longest prefix that fits, found by bisection: widths grow with the prefix.
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if measure(visible(trim("".join(parts[:mid])))) <= width + _EPSILON:
+            if width_of("".join(parts[:mid])) <= width + _EPSILON:
                 lo = mid
             else:
                 hi = mid - 1
@@ -104,7 +125,7 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
         return [Span(0, 0)]
     breaks = _opportunities(paragraph, rules)
     ends = sorted(breaks) + [len(paragraph)]
-    hyphen_width = measure(rules.hyphen) if any(breaks.values()) else 0.0
+    hyphen_width = measure(rules.hyphen) if rules.hyphens != "none" else 0.0
 
     def fits(start: int, end: int) -> bool:
         text = visible(trim(paragraph[start:end]))
@@ -117,6 +138,11 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
     index = 0
     while index < len(ends):
         end = ends[index]
+        if end - 2 < start and _dash_digit(paragraph, end):
+            # Blink looks no further back than the line's start: a line that begins with "-5"
+            # does not know the letter or digit before the hyphen, so it does not break there.
+            index += 1
+            continue
         if fits(start, end):
             last = end
             index += 1
@@ -131,7 +157,7 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
             start = end
             index += 1
             continue
-        *full, _rest = _split_anywhere(paragraph[start:end], width, measure)
+        *full, _rest = _split_anywhere(paragraph[start:end], width, measure, hyphen_width)
         if not full:
             # One cluster, or a piece that fits only without its hyphen: it overflows.
             spans.append(Span(start, end, breaks.get(end, False)))
@@ -139,7 +165,8 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
             index += 1
             continue
         for piece in full:
-            spans.append(Span(start, start + len(piece)))
+            hyphen = rules.hyphens != "none" and piece.endswith(SOFT_HYPHEN)
+            spans.append(Span(start, start + len(piece), hyphen))
             start += len(piece)
         # What is left of the piece starts the next line; it may take more pieces.
     if start < len(paragraph) or not spans:

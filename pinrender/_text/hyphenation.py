@@ -2,7 +2,9 @@
 
 Points follow Chromium's defaults (`hyphenate-limit-chars: auto`): words of at least 5 letters, at
 least 2 letters before and after the hyphen, and no capitalised words (names, acronyms, the first
-word of a title). A language without a dictionary is not hyphenated.
+word of a title). A word is what lies between two break opportunities, less its punctuation; one
+with anything but letters in it (a URL, "COVID-19") is left alone, and so is one that has soft
+hyphens (CSS: the author's hyphens win). A language without a dictionary is not hyphenated.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from functools import lru_cache
 
 import pyphen
 
+from .opportunities import break_positions
+
 DEFAULT_LANG = "en"
-_WORD = re.compile(r"[^\W\d_]+")  # letters only: digits and punctuation end a word
+_WORD = re.compile(r"\W*([^\W\d_]+)[\W_]*")  # letters, between optional punctuation
+_SOFT_HYPHEN = "\u00ad"
 _MIN_WORD = 5
 _MIN_SIDE = 2
 
@@ -33,9 +38,13 @@ def hyphenation_points(paragraph: str, lang: str = DEFAULT_LANG) -> tuple[int, .
     if dictionary is None:
         return ()
     points: list[int] = []
-    for word in _WORD.finditer(paragraph):
-        text = word.group()
+    bounds = (0, *break_positions(paragraph), len(paragraph))
+    for start, end in zip(bounds, bounds[1:]):
+        word = _WORD.fullmatch(paragraph, start, end)
+        if word is None or _SOFT_HYPHEN in paragraph[max(start - 1, 0) : end]:
+            continue
+        text = word.group(1)
         if len(text) < _MIN_WORD or text[0].isupper():
             continue
-        points.extend(word.start() + i for i in dictionary.positions(text))
+        points.extend(word.start(1) + i for i in dictionary.positions(text))
     return tuple(points)

@@ -86,19 +86,30 @@ def _keep_all(before: str, last: str, current: str) -> bool:
 
 
 def _break_all_class(ch: str) -> str:
-    """The few classes break-all cares about: letter-like, closing, or other."""
+    """The classes Blink's break-all table tells apart, coarsely: letters and digits (and '/',
+    which breaks like them), closing and in-word punctuation, the hyphen, and the rest."""
     category = unicodedata.category(ch)
     if category[0] in "LN" or ch == "+":
         return "letter"
+    if ch == "/":
+        return "slash"  # breaks after like a letter, never before
+    if ch == "-":
+        return "hyphen"
     if category in ("Pe", "Pf", "Po"):
         return "close"
     return "other"
 
 
 def _break_all(last_class: str, current: str) -> bool:
-    """break-all: letters and digits of any script break between each other, and after closing
-    punctuation (CSS: as if every letter were an ideograph)."""
-    return last_class in ("letter", "close") and _break_all_class(current) == "letter"
+    """break-all: letters and digits of any script break between each other (CSS: as if every
+    letter were an ideograph), and before a hyphen, an opening bracket or a currency sign."""
+    if last_class == "hyphen":
+        return current.isdigit()
+    if last_class not in ("letter", "slash", "close"):
+        return False
+    if _break_all_class(current) in ("letter", "hyphen"):
+        return True
+    return last_class != "close" and unicodedata.category(current) in ("Ps", "Sc")
 
 
 # -- the iterator ------------------------------------------------------------------------------
