@@ -2,7 +2,8 @@
 
 Coordinates are relative to the layer box (0,0 = its top-left). Alignment is physical: `left` is
 the left edge whatever the paragraph direction (an RTL title that should hug the right edge says
-`right`). Spaces are kept as written (no collapsing); trailing spaces hang as in CSS.
+`right`). Spaces are kept as written (no collapsing; a tab becomes a space); trailing spaces hang
+as in CSS.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def _style(layer: TextLayer, size: float) -> Style:
 
 def _paragraphs(layer: TextLayer) -> list[str]:
     text = transform(layer.text, layer.textTransform)
+    # A tab is a space, as in CSS `white-space: normal` (fonts draw tabs as anything or nothing).
+    text = text.replace("\t", " ")
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
