@@ -431,8 +431,10 @@ def compare(cases: list[Case], ours: list[Lines], theirs: list[Lines]) -> tuple[
     same = 0
     widths_ok = widths = 0
     for case, a, b in zip(cases, ours, theirs):
-        starts_a = line_starts(case.text, [t for t, _ in a])
-        starts_b = line_starts(case.text, [t for t, _ in b])
+        # A tab is a space on both sides (`white-space: normal`).
+        text = case.text.replace("\t", " ")
+        starts_a = line_starts(text, [t.replace("\t", " ") for t, _ in a])
+        starts_b = line_starts(text, [t.replace("\t", " ") for t, _ in b])
         if starts_a == starts_b:
             same += 1
             for (_, wa), (_, wb) in zip(a, b):

@@ -127,14 +127,22 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
     ends = sorted(breaks) + [len(paragraph)]
     hyphen_width = measure(rules.hyphen) if rules.hyphens != "none" else 0.0
 
+    # A line's width is its pieces' widths added up (each piece is measured once and cached);
+    # only near the box edge is the whole line measured, for the kerning between pieces.
+    margin = max(3.0, width * 0.02)
+    placed = 0.0  # width of the pieces already on the line, trailing spaces included
+
     def fits(start: int, end: int) -> bool:
-        text = visible(trim(paragraph[start:end]))
         extra = hyphen_width if breaks.get(end, False) else 0.0
-        return measure(text) + extra <= width + _EPSILON
+        added = measure(visible(trim(paragraph[(last or start) : end])))
+        estimate = placed + added + extra
+        if abs(estimate - width) > margin:
+            return estimate <= width
+        return measure(visible(trim(paragraph[start:end]))) + extra <= width + _EPSILON
 
     spans: list[Span] = []
     start = 0  # where the current line starts
-    last = None  # the furthest end that fits on the current line
+    last: int | None = None  # the furthest end that fits on the current line
     index = 0
     while index < len(ends):
         end = ends[index]
@@ -144,9 +152,11 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
             index += 1
             continue
         if fits(start, end):
+            placed += measure(visible(paragraph[(last or start) : end]))
             last = end
             index += 1
             continue
+        placed = 0.0
         if last is not None:
             spans.append(Span(start, last, breaks.get(last, False)))
             start, last = last, None
