@@ -299,6 +299,11 @@ class TextLayer(LayerBase):
     letterSpacing: Annotated[float, Field(ge=-100, le=500, allow_inf_nan=False)] = 0.0
     textTransform: Literal["none", "uppercase", "lowercase", "capitalize"] = "none"
     textWrap: Literal["wrap", "balance", "nowrap"] = "wrap"
+    # Line breaking as CSS: overflowWrap defaults to break-word (a word wider than the box is cut
+    # rather than overflowing it), wordBreak and hyphens to CSS's own defaults.
+    overflowWrap: Literal["normal", "break-word", "anywhere"] = "break-word"
+    wordBreak: Literal["normal", "break-all", "keep-all"] = "normal"
+    hyphens: Literal["none", "manual", "auto"] = "manual"
     maxLines: Annotated[int, Field(ge=1, le=1000)] | None = None
     autoFit: bool = False
     minFontSize: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = 8.0

@@ -2,7 +2,8 @@
 
 Coordinates are relative to the layer box (0,0 = its top-left). Alignment is physical: `left` is
 the left edge whatever the paragraph direction (an RTL title that should hug the right edge says
-`right`). Spaces are kept as written (no collapsing); trailing spaces hang as in CSS.
+`right`). Spaces are kept as written (no collapsing; a tab becomes a space); trailing spaces hang
+as in CSS.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Literal
 
 from .._model import TextLayer
 from . import bidi
-from .breaking import ELLIPSIS, balance, ellipsize, greedy, nowrap
+from .breaking import ELLIPSIS, SOFT_HYPHEN, Rules, Span, balance, ellipsize, greedy, nowrap, trim
+from .hyphenation import DEFAULT_LANG, hyphenation_points
 from .registry import FontRegistry
 from .runs import Run, Style, build_line, text_width
 from .segment import clusters, transform
@@ -22,6 +24,7 @@ from .shaping import require_shaping
 Direction = Literal["ltr", "rtl"]
 _EPSILON = 0.01
 _FIT_STEP = 0.25  # px: auto-fit stops refining once its bracket is this narrow
+_ADDED = -1  # source index of a character a line adds (ellipsis, hyphen)
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,7 @@ class _Plain:
 
     text: str
     paragraph: int
-    start: int  # index of the line's first code point in its paragraph
-    ellipsis: bool = False  # an ellipsis was appended to `text`
+    source: tuple[int, ...]  # each code point's index in its paragraph, or _ADDED
 
 
 def _style(layer: TextLayer, size: float) -> Style:
@@ -67,7 +69,23 @@ def _style(layer: TextLayer, size: float) -> Style:
 
 def _paragraphs(layer: TextLayer) -> list[str]:
     text = transform(layer.text, layer.textTransform)
+    # A tab is a space, as in CSS `white-space: normal` (fonts draw tabs as anything or nothing).
+    text = text.replace("\t", " ")
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _rules(layer: TextLayer, fonts: FontRegistry) -> Rules:
+    primary = fonts.match(layer.fontFamily, layer.fontWeight, layer.fontStyle == "italic")
+    # The hyphen Chromium draws: U+2010 HYPHEN when the font has one, else the hyphen-minus.
+    hyphen = "\u2010" if primary is not None and primary.face.covers("\u2010") else "-"
+    lang = getattr(layer, "lang", None) or DEFAULT_LANG
+    return Rules(
+        overflow_wrap=layer.overflowWrap,
+        word_break=layer.wordBreak,
+        hyphens=layer.hyphens,
+        hyphen=hyphen,
+        hyphenate=(lambda text: hyphenation_points(text, lang)) if layer.hyphens == "auto" else None,
+    )
 
 
 def _wrap(
@@ -76,21 +94,28 @@ def _wrap(
     def measure(text: str) -> float:
         return text_width(text, style, fonts)
 
+    rules = _rules(layer, fonts)
     plain: list[_Plain] = []
     for index, paragraph in enumerate(paragraphs):
         if layer.textWrap == "nowrap":
-            lines = nowrap(paragraph)
+            spans = nowrap(paragraph)
         elif layer.textWrap == "balance":
-            lines = balance(paragraph, layer.width, measure)
+            spans = balance(paragraph, layer.width, measure, rules)
         else:
-            lines = greedy(paragraph, layer.width, measure)
-        start = 0
-        for line in lines:
-            # Lines are prefixes of what is left of the paragraph, less hanging spaces.
-            start = paragraph.index(line, start) if line else start
-            plain.append(_Plain(line, index, start))
-            start += len(line)
+            spans = greedy(paragraph, layer.width, measure, rules)
+        plain.extend(_plain(paragraph, index, span, rules) for span in spans)
     return plain
+
+
+def _plain(paragraph: str, index: int, span: Span, rules: Rules) -> _Plain:
+    """A span as drawn: no hanging spaces, no soft hyphens, a hyphen where it breaks a word."""
+    body = trim(paragraph[span.start : span.end])
+    source = [span.start + i for i, ch in enumerate(body) if ch != SOFT_HYPHEN]
+    text = body.replace(SOFT_HYPHEN, "")
+    if span.hyphen:
+        text += rules.hyphen
+        source += [_ADDED] * len(rules.hyphen)
+    return _Plain(text, index, tuple(source))
 
 
 def _exact_width(p: _Plain, paragraphs: list[str], style: Style, fonts: FontRegistry) -> float:
@@ -105,12 +130,9 @@ def _ellipsize_exact(
     """Cut a line to fit with "…"; re-checked with the exact width, which can exceed the estimate."""
     text = p.text
     while True:
-        cut = _Plain(
-            ellipsize(text, width, lambda t: text_width(t, style, fonts)),
-            p.paragraph,
-            p.start,
-            True,
-        )
+        shown = ellipsize(text, width, lambda t: text_width(t, style, fonts))
+        kept = len(shown) - len(ELLIPSIS)
+        cut = _Plain(shown, p.paragraph, p.source[:kept] + (_ADDED,) * len(ELLIPSIS))
         if cut.text == ELLIPSIS or _exact_width(cut, paragraphs, style, fonts) <= width + _EPSILON:
             return cut
         text = "".join(clusters(cut.text[: -len(ELLIPSIS)])[:-1])  # one cluster shorter
@@ -217,8 +239,6 @@ def _place(
 
 
 def _levels_for(p: _Plain, levels: tuple[int, ...], rtl: bool) -> tuple[int, ...]:
-    if not p.ellipsis:
-        return levels[p.start : p.start + len(p.text)]
-    # The added ellipsis takes the paragraph's level, as trailing neutrals do (UAX #9 rule L1).
-    own = levels[p.start : p.start + len(p.text) - len(ELLIPSIS)]
-    return own + (1 if rtl else 0,) * len(ELLIPSIS)
+    # An added ellipsis or hyphen at the end takes the paragraph's level, as trailing neutrals
+    # do (UAX #9 rule L1).
+    return tuple(levels[i] if i != _ADDED else (1 if rtl else 0) for i in p.source)
