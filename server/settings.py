@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -57,6 +58,13 @@ def default_plans() -> dict[str, Plan]:
     }
 
 
+def default_data_dir() -> Path:
+    """The data directory when `PINRENDER_DATA_DIR` is not set: the platform's per-user data folder
+    (`~/.local/share/pinrender` on Linux, `~/Library/Application Support/pinrender` on macOS), so
+    `pinrender keys create` and `pinrender serve` share one database whatever folder they start in."""
+    return Path(platformdirs.user_data_dir("pinrender", appauthor=False))
+
+
 def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -66,7 +74,7 @@ class Settings(BaseSettings):
         env_prefix="PINRENDER_", env_nested_delimiter="__", extra="ignore", frozen=True
     )
 
-    data_dir: Path = Path("data")
+    data_dir: Path = Field(default_factory=default_data_dir)
     # Absolute URLs (`imageUrl`, meta tags) start with this; empty means "the URL the request came in on".
     public_base_url: str = ""
     # `file:///path`, or `memory://` for tests; empty means `<data_dir>/blobs`.
@@ -134,6 +142,12 @@ class Settings(BaseSettings):
     # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
     debug_stats: bool = False
 
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        # Fixed once: a relative PINRENDER_DATA_DIR means the folder it named where settings were read.
+        return value.expanduser().resolve()
+
     @field_validator("public_base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -182,4 +196,9 @@ class Settings(BaseSettings):
 
     @property
     def examples_path(self) -> Path:
-        return self.examples_dir or Path(__file__).resolve().parent.parent / "examples"
+        if self.examples_dir:
+            return self.examples_dir
+        # An installed wheel carries the examples as package data; a checkout uses the repository's.
+        package = Path(__file__).resolve().parent
+        packaged = package / "_data" / "examples"
+        return packaged if packaged.is_dir() else package.parent / "examples"
