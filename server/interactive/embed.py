@@ -30,7 +30,7 @@ def snippets(base: str, unique_id: str, user: str, title: str, width: int,
              height: int) -> tuple[str, str]:
     q = {k: escape(v, quote=True) for k, v in
          {"id": unique_id, "user": user, "base": base, "title": title}.items()}
-    js = (f'<div class="pinpic-embed" data-pinpic-id="{q["id"]}" data-pinpic-user="{q["user"]}">'
+    js = (f'<div class="pinrender-embed" data-pinrender-id="{q["id"]}" data-pinrender-user="{q["user"]}">'
           f'</div>\n<script src="{q["base"]}{WIDGET_PATH}" async></script>')
     ratio = f"{width} / {height}" if width and height else "16 / 9"
     iframe = (f'<iframe src="{q["base"]}/images/{q["id"]}/embed?user={q["user"]}" '
