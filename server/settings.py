@@ -142,18 +142,18 @@ class Settings(BaseSettings):
     # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
     debug_stats: bool = False
 
-    @field_validator("data_dir")
-    @classmethod
-    def _absolute_data_dir(cls, value: Path) -> Path:
-        # Fixed once: a relative PINRENDER_DATA_DIR means the folder it named where settings were read.
-        return value.expanduser().resolve()
-
     @field_validator("public_base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        # Fixed once: a relative PINRENDER_DATA_DIR means the folder it named where settings were read.
+        return value.expanduser().resolve()
 
     @field_validator("plans", mode="before")
     @classmethod
