@@ -91,7 +91,10 @@ def workdir(tmp_path: Path) -> Path:
 
 def environment(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PINRENDER_")}
-    env.update(PINRENDER_DATA_DIR=str(tmp_path / "data"), HOME=str(tmp_path / "home"))
+    env.update(PINRENDER_DATA_DIR=str(tmp_path / "data"), HOME=str(tmp_path / "home"),
+               # The README's examples use the bundled fonts; scanning the system's takes seconds
+               # in every one of the processes started here.
+               PINRENDER_SYSTEM_FONTS="0")
     return env
 
 
