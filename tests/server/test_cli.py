@@ -93,18 +93,18 @@ def test_serve_renders_over_http(tmp_path: Path) -> None:
     """`keys create` in one folder, `serve` in another, no data dir named: the same default holds
     the key, so the server accepts it; the outbox mailer's verification link is on the console."""
     port = _free_port()
-    home, first, second = tmp_path / "home", tmp_path / "first", tmp_path / "second"
-    for folder in (home, first, second):
+    user, first, second = tmp_path / "user", tmp_path / "first", tmp_path / "second"
+    for folder in (user, first, second):
         folder.mkdir()
     env = {k: v for k, v in os.environ.items()
            if k not in ("PINRENDER_DATA_DIR", "XDG_DATA_HOME")}
-    env.update(HOME=str(home), PINRENDER_DEBUG_STATS="true")
+    env.update(HOME=str(user), PINRENDER_DEBUG_STATS="true")
     created = subprocess.run(
         [sys.executable, "-m", "pinrender", "keys", "create", "--email", "s@example.com"],
         capture_output=True, text=True, env=env, check=True, cwd=first)
     where, *_, key = created.stdout.strip().splitlines()
     data = Path(where.removeprefix("data directory "))
-    assert data.is_relative_to(home) and (data / "pinrender.db").exists()
+    assert data.is_relative_to(user) and (data / "pinrender.db").exists()
     log = tmp_path / "serve.log"
     with log.open("wb") as stderr:
         proc = subprocess.Popen(
@@ -116,14 +116,13 @@ def test_serve_renders_over_http(tmp_path: Path) -> None:
             deadline = time.monotonic() + 20
             while True:
                 try:
-                    home_page = client.get("/")
+                    home = client.get("/")
                     break
                 except httpx.TransportError:
                     assert proc.poll() is None, log.read_text()
                     assert time.monotonic() < deadline, "server did not start"
                     time.sleep(0.1)
-            assert home_page.status_code == 200 and "/api/render?templateId=" in home_page.text
-            assert f"data directory {data}" in log.read_text()
+            assert home.status_code == 200 and "/api/render?templateId=" in home.text
             template = {"name": "t", "public": True, "jsonData": {
                 "canvas": {"width": 64, "height": 32},
                 "layers": [{"name": "title", "type": "text", "width": 64, "height": 32,
@@ -143,6 +142,7 @@ def test_serve_renders_over_http(tmp_path: Path) -> None:
             assert gen.status_code == 200 and gen.json()["imageUrl"].startswith(base)
             assert client.get(gen.json()["imageUrl"]).status_code == 200
             assert client.get("/api/_stats").json()["data"]["renders"] == 2
+            assert f"data directory {data}" in log.read_text()
             hosting = client.post("/v1/keys", json={"email": "mail@example.com"})
             assert hosting.status_code == 201
             link = re.search(rf"mail to mail@example.com: .*({re.escape(base)}/v1/verify/\S+)",
