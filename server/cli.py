@@ -30,7 +30,8 @@ class CliError(Exception):
 
 def _settings(args: argparse.Namespace) -> Settings:
     try:
-        overrides = {"data_dir": Path(args.data_dir)} if getattr(args, "data_dir", None) else {}
+        given = getattr(args, "data_dir", None)
+        overrides = {"data_dir": Path(given).expanduser().resolve()} if given else {}
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
@@ -61,7 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if not 1 <= args.port <= 65535:
         raise CliError(f"--port {args.port}: use 1-65535")
-    print(f"pinrender: data directory {settings.data_dir}", file=sys.stderr, flush=True)
+    print(f"pinrender: data directory {settings.data_dir.resolve()}", file=sys.stderr, flush=True)
     uvicorn.run("pinrender_server.app:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level=args.log_level, access_log=args.access_log,
                 log_config=serve_logging(args.log_level))
@@ -84,7 +85,7 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
                            max_keys=settings.plan(args.plan or settings.default_plan).max_keys)
     finally:
         store.close()
-    print(f"data directory {settings.data_dir}")
+    print(f"data directory {settings.data_dir.resolve()}")
     print(f"account {issued.account.email} (plan {issued.account.plan}, id {issued.account.id})")
     print(f"key id {issued.record.id}, role {issued.record.role}; the key is shown only once:")
     print(issued.secret)

@@ -149,12 +149,6 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
-    @field_validator("data_dir")
-    @classmethod
-    def _absolute_data_dir(cls, value: Path) -> Path:
-        # Fixed once: a relative PINRENDER_DATA_DIR means the folder it named where settings were read.
-        return value.expanduser().resolve()
-
     @field_validator("plans", mode="before")
     @classmethod
     def _merge_plans(cls, value: Any) -> Any:
