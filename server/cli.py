@@ -6,19 +6,22 @@ Expected failures print one line on stderr and exit non-zero; tracebacks are for
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from .accounts import AccountError, issue_key
-from .settings import Settings
+from .settings import Settings, default_data_dir
 
 Handler = Callable[[argparse.Namespace], int]
+DATA_DIR_DEFAULT = f"default: $PINRENDER_DATA_DIR, else {default_data_dir()}"
 
 
 class CliError(Exception):
@@ -27,7 +30,8 @@ class CliError(Exception):
 
 def _settings(args: argparse.Namespace) -> Settings:
     try:
-        overrides = {"data_dir": Path(args.data_dir)} if getattr(args, "data_dir", None) else {}
+        given = getattr(args, "data_dir", None)
+        overrides = {"data_dir": Path(given).expanduser().resolve()} if given else {}
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
@@ -35,6 +39,17 @@ def _settings(args: argparse.Namespace) -> Settings:
             for e in exc.errors(include_url=False)
         )
         raise CliError(f"invalid settings: {problems}") from None
+
+
+def serve_logging(level: str) -> dict[str, Any]:
+    """uvicorn's own log configuration plus the service's `pinrender.*` loggers, so what the
+    service logs (examples loaded, the outbox mailer's verification links) reaches the console."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["pinrender"] = {"handlers": ["default"], "level": level.upper(),
+                                      "propagate": False}
+    return config
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -47,11 +62,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if not 1 <= args.port <= 65535:
         raise CliError(f"--port {args.port}: use 1-65535")
+    print(f"pinrender: data directory {settings.data_dir.resolve()}", file=sys.stderr, flush=True)
     from .slowclients import uvicorn_options
 
     uvicorn.run("pinrender_server.app:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level=args.log_level, access_log=args.access_log,
-                **uvicorn_options(settings))
+                log_config=serve_logging(args.log_level), **uvicorn_options(settings))
     return 0
 
 
@@ -71,6 +87,7 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
                            max_keys=settings.plan(args.plan or settings.default_plan).max_keys)
     finally:
         store.close()
+    print(f"data directory {settings.data_dir.resolve()}")
     print(f"account {issued.account.email} (plan {issued.account.plan}, id {issued.account.id})")
     print(f"key id {issued.record.id}, role {issued.record.role}; the key is shown only once:")
     print(issued.secret)
@@ -140,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--data-dir", help="where the database and blobs live (default ./data)")
+    serve.add_argument("--data-dir", help=f"where the database and blobs live ({DATA_DIR_DEFAULT})")
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
     serve.add_argument("--log-level", default="info",
                        choices=["critical", "error", "warning", "info", "debug"])
@@ -163,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--delete", action="store_true", help="remove it entirely instead")
     revoke.set_defaults(server_handler=cmd_keys_revoke)
     for sub in (create, listing, revoke):
-        sub.add_argument("--data-dir", help="data directory (default ./data)")
+        sub.add_argument("--data-dir", help=f"data directory ({DATA_DIR_DEFAULT})")
     return parser
 
 

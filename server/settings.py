@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
+import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -61,6 +62,13 @@ def default_plans() -> dict[str, Plan]:
     }
 
 
+def default_data_dir() -> Path:
+    """The data directory when `PINRENDER_DATA_DIR` is not set: the platform's per-user data folder
+    (`~/.local/share/pinrender` on Linux, `~/Library/Application Support/pinrender` on macOS), so
+    `pinrender keys create` and `pinrender serve` share one database whatever folder they start in."""
+    return Path(platformdirs.user_data_dir("pinrender", appauthor=False))
+
+
 def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -70,7 +78,7 @@ class Settings(BaseSettings):
         env_prefix="PINRENDER_", env_nested_delimiter="__", extra="ignore", frozen=True
     )
 
-    data_dir: Path = Path("data")
+    data_dir: Path = Field(default_factory=default_data_dir)
     # Absolute URLs (`imageUrl`, meta tags) start with this; empty means "the URL the request came in on".
     public_base_url: str = ""
     # `file:///path`, or `memory://` for tests; empty means `<data_dir>/blobs`.
@@ -243,4 +251,9 @@ class Settings(BaseSettings):
 
     @property
     def examples_path(self) -> Path:
-        return self.examples_dir or Path(__file__).resolve().parent.parent / "examples"
+        if self.examples_dir:
+            return self.examples_dir
+        # An installed wheel carries the examples as package data; a checkout uses the repository's.
+        package = Path(__file__).resolve().parent
+        packaged = package / "_data" / "examples"
+        return packaged if packaged.is_dir() else package.parent / "examples"

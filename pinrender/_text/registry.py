@@ -279,7 +279,10 @@ def bundled_fonts_dir() -> Path:
     override = os.environ.get("PINRENDER_FONTS_DIR")
     if override:
         return Path(override)
-    return Path(pinrender.__file__).resolve().parent.parent / "fonts"
+    # An installed wheel carries the fonts as package data; a checkout uses the repository's folder.
+    package = Path(pinrender.__file__).resolve().parent
+    packaged = package / "_data" / "fonts"
+    return packaged if packaged.is_dir() else package.parent / "fonts"
 
 
 def _system_fonts_enabled() -> bool:

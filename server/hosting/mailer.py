@@ -1,14 +1,15 @@
 """Sending verification mail through a pluggable `Mailer`.
 
-The embedded default writes each message to `<data_dir>/outbox/` as an `.eml` file and logs the
-link, so the one-click verification works on one machine with no mail server. An SMTP or HTTP
-mailer only needs `send`.
+The embedded default writes each message to `<data_dir>/outbox/` as an `.eml` file and logs every
+link in it (on the `pinrender.server.mail` logger, which `pinrender serve` prints), so the one-click
+verification works on one machine with no mail server. An SMTP or HTTP mailer only needs `send`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import tempfile
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 log = logging.getLogger("pinrender.server.mail")
+_LINK = re.compile(r"https?://\S+")
 
 
 class Mailer(Protocol):
@@ -39,7 +41,9 @@ class OutboxMailer:
         with os.fdopen(fd, "wb") as f:
             f.write(message.as_bytes())
         os.replace(tmp, self.folder / name)
-        log.info("mail to %s: %s (%s)", to, subject, body.strip().splitlines()[-1])
+        # Nobody reads this outbox unless told: the operator gets the link on the console.
+        links = " ".join(_LINK.findall(body)) or "no link"
+        log.info("mail to %s: %s: %s (saved as %s)", to, subject, links, self.folder / name)
 
 
 def open_mailer(setting: str, data_dir: Path) -> Mailer:

@@ -17,6 +17,7 @@ ROUTES = [
     Route("/api/images/{id}/embed-data", embed.embed_data, methods=["GET"]),
     Route("/files/{name}", files.variant, methods=["GET"]),
     Route("/share/images/{unique_id}/card.png", files.card, methods=["GET"]),
+    Route("/share/images/{unique_id}/og.png", pages.og_card, methods=["GET"]),
     Route("/share/images/{unique_id}", pages.share_page, methods=["GET"]),
     Route("/images/{unique_id}/embed", pages.embed_page, methods=["GET"]),
     Route("/embed/widget.js", pages.widget, methods=["GET"]),

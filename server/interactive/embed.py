@@ -32,7 +32,7 @@ def snippets(links: Links, image: ImageRecord, user: str, title: str) -> tuple[s
     q = {k: escape(v, quote=True) for k, v in
          {"id": image.unique_id, "user": user, "base": links.base, "title": title,
           "src": embed_url(links, image, user)}.items()}
-    js = (f'<div class="pinpic-embed" data-pinpic-id="{q["id"]}" data-pinpic-user="{q["user"]}">'
+    js = (f'<div class="pinrender-embed" data-pinrender-id="{q["id"]}" data-pinrender-user="{q["user"]}">'
           f'</div>\n<script src="{q["base"]}{WIDGET_PATH}" async></script>')
     ratio = f"{image.width} / {image.height}" if image.width and image.height else "16 / 9"
     iframe = (f'<iframe src="{q["src"]}" '

@@ -39,6 +39,18 @@ def _page(title: str, body: str) -> HTMLResponse:
     )
 
 
+def _no_templates(load_examples: bool) -> str:
+    """What to do about an empty home page: the examples are one setting away."""
+    create = ("or create your own with <code>POST /api/templates</code> and "
+              "<code>\"public\": true</code> (see <a href='/docs'>the API</a>).")
+    if not load_examples:
+        return ("<p>No public templates yet. Restart with <code>PINRENDER_LOAD_EXAMPLES=true "
+                f"pinrender serve</code> to load the example templates, {create}</p>")
+    return ("<p>No public templates yet: no example templates were found. Point "
+            "<code>PINRENDER_EXAMPLES_DIR</code> at a folder of template JSON files and restart, "
+            f"{create}</p>")
+
+
 async def home(request: Request) -> Response:
     ctx = get_ctx(request)
     base = ctx.base_url(request)
@@ -57,7 +69,7 @@ async def home(request: Request) -> Response:
             f" width='{escape(str(width), quote=True)}' height='{escape(str(height), quote=True)}'>"
             f"<p>Meta tags to copy:</p><textarea readonly>{escape(tags)}</textarea></div>"
         )
-    listing = "".join(cards) or "<p>No public templates yet.</p>"
+    listing = "".join(cards) or _no_templates(ctx.settings.load_examples)
     return _page("pinrender", (
         "<h1>pinrender</h1><p>Templated images over HTTP. "
         "<a href='/docs'>API documentation</a> · <a href='/openapi.json'>OpenAPI</a></p>"

@@ -208,7 +208,7 @@ async def test_pages_hand_on_links_that_expire_with_them(world: World) -> None:
         image = await client.get(og)
         assert image.status_code == 200 and image.headers["content-type"].startswith("image/")
     data = await client.get(sign_path(f"/images/{it.uid}/embed", SECRET, deadline))
-    payload = json.loads(re.search(r"data-pinpic-target=pinpic-root>(.*?)</script>",
+    payload = json.loads(re.search(r"data-pinrender-target=pinrender-root>(.*?)</script>",
                                    data.text)[1])
     assert all(f"expires={deadline}" in url for url in payload["image"]["variants"].values())
 

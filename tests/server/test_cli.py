@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -51,6 +52,37 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "Traceback" not in err
 
 
+def test_keys_share_one_data_dir_from_any_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "shared-data"
+    monkeypatch.setenv("PINRENDER_DATA_DIR", str(data))
+    for folder, email in (("a", "a@example.com"), ("b", "b@example.com")):
+        (tmp_path / folder).mkdir()
+        monkeypatch.chdir(tmp_path / folder)
+        code, out, _ = run(capsys, "keys", "create", "--email", email)
+        assert code == 0 and out.splitlines()[0] == f"data directory {data}"
+    code, out, _ = run(capsys, "keys", "list")
+    assert "a@example.com" in out and "b@example.com" in out
+    assert not (tmp_path / "a" / "data").exists() and not (tmp_path / "b" / "data").exists()
+    # a relative --data-dir names a folder of the current directory, and says which
+    code, out, _ = run(capsys, "keys", "create", "--email", "c@example.com", "--data-dir", "here")
+    assert code == 0 and out.splitlines()[0] == f"data directory {tmp_path / 'b' / 'here'}"
+
+
+def test_python_m_pinrender_is_the_pinrender_command(tmp_path: Path) -> None:
+    module = subprocess.run([sys.executable, "-m", "pinrender", "--help"], capture_output=True,
+                            text=True, cwd=tmp_path, check=True)
+    for command in ("render", "fonts", "serve", "keys"):
+        assert command in module.stdout
+    script = Path(sys.executable).with_name("pinrender")
+    if script.exists():  # the console script of this environment's install
+        assert subprocess.run([str(script), "--help"], capture_output=True, text=True,
+                              check=True).stdout == module.stdout
+    keys = subprocess.run([sys.executable, "-m", "pinrender", "keys", "list", "--data-dir",
+                           str(tmp_path / "d")], capture_output=True, text=True, cwd=tmp_path)
+    assert keys.returncode == 0 and keys.stdout.startswith("ID\t")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -58,17 +90,26 @@ def _free_port() -> int:
 
 
 def test_serve_renders_over_http(tmp_path: Path) -> None:
+    """`keys create` in one folder, `serve` in another, no data dir named: the same default holds
+    the key, so the server accepts it; the outbox mailer's verification link is on the console."""
     port = _free_port()
-    data = tmp_path / "data"
-    env = {**os.environ, "PINRENDER_DEBUG_STATS": "true"}
+    user, first, second = tmp_path / "user", tmp_path / "first", tmp_path / "second"
+    for folder in (user, first, second):
+        folder.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PINRENDER_DATA_DIR", "XDG_DATA_HOME")}
+    env.update(HOME=str(user), PINRENDER_DEBUG_STATS="true")
     created = subprocess.run(
-        [sys.executable, "-m", "pinrender_server.cli", "keys", "create", "--email", "s@example.com",
-         "--data-dir", str(data)], capture_output=True, text=True, env=env, check=True)
-    key = created.stdout.strip().splitlines()[-1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pinrender_server.cli", "serve", "--port", str(port), "--data-dir",
-         str(data), "--no-access-log", "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [sys.executable, "-m", "pinrender", "keys", "create", "--email", "s@example.com"],
+        capture_output=True, text=True, env=env, check=True, cwd=first)
+    where, *_, key = created.stdout.strip().splitlines()
+    data = Path(where.removeprefix("data directory "))
+    assert data.is_relative_to(user) and (data / "pinrender.db").exists()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pinrender", "serve", "--port", str(port), "--no-access-log"],
+            env=env, cwd=second, stdout=subprocess.DEVNULL, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=10) as client:
@@ -78,7 +119,7 @@ def test_serve_renders_over_http(tmp_path: Path) -> None:
                     home = client.get("/")
                     break
                 except httpx.TransportError:
-                    assert proc.poll() is None, proc.stderr.read().decode()  # type: ignore[union-attr]
+                    assert proc.poll() is None, log.read_text()
                     assert time.monotonic() < deadline, "server did not start"
                     time.sleep(0.1)
             assert home.status_code == 200 and "/api/render?templateId=" in home.text
@@ -108,9 +149,14 @@ def test_serve_renders_over_http(tmp_path: Path) -> None:
             assert gen.status_code == 200 and gen.json()["imageUrl"].startswith(base)
             assert client.get(gen.json()["imageUrl"]).status_code == 200
             assert client.get("/api/_stats").json()["data"]["renders"] == 2
+            assert f"data directory {data}" in log.read_text()
+            hosting = client.post("/v1/keys", json={"email": "mail@example.com"})
+            assert hosting.status_code == 201
+            link = re.search(rf"mail to mail@example.com: .*({re.escape(base)}/v1/verify/\S+)",
+                             log.read_text())
+            assert link, log.read_text()
+            assert "verified" in client.get(link.group(1)).text
     finally:
         proc.terminate()
         proc.wait(10)
-        proc.stdout.close()  # type: ignore[union-attr]
-        proc.stderr.close()  # type: ignore[union-attr]
-    assert (data / "pinrender.db").exists()
+    assert not (first / "data").exists() and not (second / "data").exists()

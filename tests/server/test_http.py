@@ -123,6 +123,18 @@ async def test_missing_examples_folder_is_fine(make_settings: Callable[..., Sett
     settings = make_settings(load_examples=True, examples_dir=tmp_path / "none")
     async with open_api(settings) as api:
         assert api.ctx.meta.templates.list_public() == []
+        home = await api.client.get("/")
+        assert "No public templates yet" in home.text and "PINRENDER_EXAMPLES_DIR" in home.text
+
+
+async def test_empty_home_page_says_how_to_load_the_examples(
+        make_settings: Callable[..., Settings]) -> None:
+    async with open_api(make_settings(load_examples=False)) as api:
+        home = await api.client.get("/")
+        assert home.status_code == 200 and "PINRENDER_LOAD_EXAMPLES=true" in home.text
+    async with open_api(make_settings(load_examples=True)) as api:
+        home = await api.client.get("/")
+        assert "No public templates yet" not in home.text and "/api/render?templateId=" in home.text
 
 
 async def test_repo_examples_all_load_and_render(make_settings: Callable[..., Settings]) -> None:

@@ -5,17 +5,19 @@
   var script = document.currentScript;
   var origin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
   var COLOR = /^#[0-9a-f]{3,8}$/i;
-  var CSS = ".ppw{position:relative;display:block;max-width:100%;line-height:0}" +
-    ".ppw img{display:block;width:100%;height:auto}" +
-    ".ppw-m{position:absolute;transform:translate(-50%,-50%);width:28px;height:28px;padding:0;" +
+  var CSS = ".pinrender-widget{position:relative;display:block;max-width:100%;line-height:0}" +
+    ".pinrender-widget img{display:block;width:100%;height:auto}" +
+    ".pinrender-marker{position:absolute;transform:translate(-50%,-50%);width:28px;height:28px;" +
+    "padding:0;" +
     "border-radius:50%;border:2px solid #fff;color:#fff;font:600 13px/24px system-ui,sans-serif;" +
     "cursor:pointer;box-shadow:0 1px 4px rgba(0,0,0,.4)}" +
-    ".ppw-m:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}" +
-    ".ppw-t{position:absolute;z-index:10;transform:translate(-50%,12px);background:#fff;" +
+    ".pinrender-marker:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}" +
+    ".pinrender-tip{position:absolute;z-index:10;transform:translate(-50%,12px);background:#fff;" +
     "color:#1f2933;max-width:280px;min-width:160px;padding:10px 12px;border-radius:8px;" +
     "box-shadow:0 6px 24px rgba(0,0,0,.18);font:14px/1.4 system-ui,sans-serif;text-align:left}" +
-    ".ppw-t[hidden]{display:none}.ppw-t h3{margin:0 0 4px;font-size:15px}" +
-    ".ppw-t p{margin:0 0 6px}.ppw-t a{color:#1d4ed8}.ppw-t video{width:100%;margin-top:6px}";
+    ".pinrender-tip[hidden]{display:none}.pinrender-tip h3{margin:0 0 4px;font-size:15px}" +
+    ".pinrender-tip p{margin:0 0 6px}.pinrender-tip a{color:#1d4ed8}" +
+    ".pinrender-tip video{width:100%;margin-top:6px}";
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -31,9 +33,9 @@
     } catch (e) { return null; }
   }
   function injectStyle() {
-    if (document.getElementById("ppw-style")) return;
+    if (document.getElementById("pinrender-widget-style")) return;
     var style = el("style");
-    style.id = "ppw-style";
+    style.id = "pinrender-widget-style";
     style.textContent = CSS;
     document.head.appendChild(style);
   }
@@ -42,7 +44,7 @@
   function render(root, data) {
     injectStyle();
     root.textContent = "";
-    var wrap = el("div", "ppw");
+    var wrap = el("div", "pinrender-widget");
     var img = el("img");
     img.src = data.image.src;
     if (data.image.srcset) img.srcset = data.image.srcset;
@@ -65,8 +67,8 @@
     }
     var entries = [];
     (data.hotspots || []).forEach(function (spot, i) {
-      var id = "ppw-" + (++counter);
-      var button = el("button", "ppw-m", String(i + 1));
+      var id = "pinrender-tip-" + (++counter);
+      var button = el("button", "pinrender-marker", String(i + 1));
       button.type = "button";
       button.style.left = Number(spot.x) + "%";
       button.style.top = Number(spot.y) + "%";
@@ -75,17 +77,17 @@
       button.setAttribute("aria-expanded", "false");
       button.setAttribute("aria-describedby", id);
       button.setAttribute("data-index", String(i));
-      var tip = el("div", "ppw-t");
+      var tip = el("div", "pinrender-tip");
       tip.id = id;
       tip.setAttribute("role", "tooltip");
       tip.hidden = true;
       tip.style.left = Number(spot.x) + "%";
       tip.style.top = Number(spot.y) + "%";
-      if (spot.title) tip.appendChild(el("h3", "ppw-title", spot.title));
-      if (spot.description) tip.appendChild(el("p", "ppw-desc", spot.description));
+      if (spot.title) tip.appendChild(el("h3", "pinrender-tip-title", spot.title));
+      if (spot.description) tip.appendChild(el("p", "pinrender-tip-text", spot.description));
       var href = safeUrl(spot.link, ["http:", "https:", "mailto:"]);
       if (href) {
-        var a = el("a", "ppw-link", spot.link_label || "Learn more");
+        var a = el("a", "pinrender-tip-link", spot.link_label || "Learn more");
         a.href = href;
         a.target = "_blank";
         a.rel = "noopener noreferrer";
@@ -94,13 +96,13 @@
       var video = safeUrl(spot.video_url, ["http:", "https:"]);
       if (video) {
         if (/\.(mp4|webm|ogg)(\?|#|$)/i.test(video)) {
-          var v = el("video", "ppw-video");
+          var v = el("video", "pinrender-tip-video");
           v.src = video;
           v.controls = true;
           v.preload = "none";
           tip.appendChild(v);
         } else {
-          var link = el("a", "ppw-video", "Watch video");
+          var link = el("a", "pinrender-tip-video", "Watch video");
           link.href = video;
           link.target = "_blank";
           link.rel = "noopener noreferrer";
@@ -127,25 +129,25 @@
     root.appendChild(wrap);
     var auto = data.behavior && data.behavior.auto_open;
     if (typeof auto === "number" && entries[auto - 1]) show(entries[auto - 1]);
-    root.setAttribute("data-pinpic-ready", "true");
+    root.setAttribute("data-pinrender-ready", "true");
   }
 
   function boot() {
-    var inline = document.querySelectorAll("script[data-pinpic-data]");
+    var inline = document.querySelectorAll("script[data-pinrender-data]");
     Array.prototype.forEach.call(inline, function (node) {
-      var target = document.getElementById(node.getAttribute("data-pinpic-target"));
+      var target = document.getElementById(node.getAttribute("data-pinrender-target"));
       if (target) render(target, JSON.parse(node.textContent));
     });
-    var remote = document.querySelectorAll("[data-pinpic-id]:not([data-pinpic-ready])");
+    var remote = document.querySelectorAll("[data-pinrender-id]:not([data-pinrender-ready])");
     Array.prototype.forEach.call(remote, function (node) {
-      var url = origin + "/api/images/" + encodeURIComponent(node.getAttribute("data-pinpic-id")) +
-        "/embed-data?user=" + encodeURIComponent(node.getAttribute("data-pinpic-user") || "");
+      var url = origin + "/api/images/" + encodeURIComponent(node.getAttribute("data-pinrender-id")) +
+        "/embed-data?user=" + encodeURIComponent(node.getAttribute("data-pinrender-user") || "");
       fetch(url).then(function (r) { return r.json(); }).then(function (body) {
         if (body && body.success) render(node, body.data);
       });
     });
   }
-  window.PinPic = {render: render};
+  window.pinrender = {render: render};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
   else boot();
 })();

@@ -24,7 +24,7 @@ async def test_embed_snippets_carry_the_embed_key(images: Images) -> None:
     key = images.ctx.meta.accounts.by_email("owner@example.com").embed_key
     assert data["embed_key"] == key and data["unique_id"] == rec["unique_id"]
     assert data["share_url"] == rec["share_url"] and data["embed_url"] == rec["embed_url"]
-    assert f'data-pinpic-user="{key}"' in data["js_snippet"]
+    assert f'data-pinrender-user="{key}"' in data["js_snippet"]
     assert "/embed/widget.js" in data["js_snippet"] and f"user={key}" in data["iframe_snippet"]
     assert "<b>" not in data["iframe_snippet"] and "&lt;b&gt;" in data["iframe_snippet"]
     assert (await images.client.get("/api/images/zzzzzzzz/embed", headers=images.h)).status_code == 404
@@ -91,14 +91,23 @@ async def test_share_and_embed_pages_escape_and_carry_og_tags(images: Images) ->
         card = re.search(r'property="og:image" content="([^"]+)"', html)
         assert card and re.search(r'name="twitter:image" content="([^"]+)"', html)
         assert "/embed/widget.js" in html
+        assert 'property="og:image:width" content="1200"' in html
+        assert 'property="og:image:height" content="630"' in html
     card_url = card.group(1).replace("http://testserver", "").replace("&amp;", "&")
     r = await images.client.get(card_url)
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     image = decode(r.content).convert("RGB")
-    px = image.getpixel((round(640 * 0.25) - 8, round(320 * 0.40)))
+    # The size social cards are shown at; the 640x320 photo is contained: 1200x600, 15 px bands.
+    assert image.size == (1200, 630)
+    scale = 1200 / 640
+    px = image.getpixel((round((640 * 0.25 - 8) * scale), 15 + round(320 * 0.40 * scale)))
     assert abs(px[0] - 0xE6) < 20 and abs(px[1] - 0x39) < 20  # the marker, in its colour
+    assert image.getpixel((600, 5)) == (0x11, 0x18, 0x27) and image.getpixel((600, 40)) == (200, 80, 40)
     r2 = await images.client.get(card_url, headers={"If-None-Match": r.headers["etag"]})
     assert r2.status_code == 304
+    await images.client.put(f"/api/images/{uid}", headers=images.h, json={"hotspots": []})
+    html = (await images.client.get(f"/share/images/{uid}")).text
+    assert re.search(r'property="og:image" content="([^"]+)"', html).group(1) != card.group(1)
     assert (await images.client.get("/share/images/zzzzzzzz")).status_code == 404
 
 
@@ -108,3 +117,16 @@ async def test_widget_script(images: Images) -> None:
     assert "innerHTML" not in r.text
     r2 = await images.client.get("/embed/widget.js", headers={"If-None-Match": r.headers["etag"]})
     assert r2.status_code == 304
+
+
+async def test_embeds_carry_the_project_name(images: Images) -> None:
+    rec = await images.create(hotspots=SPOTS)
+    embed = (await images.client.get(f"/api/images/{rec['id']}/embed", headers=images.h)).json()
+    shipped = [embed["data"]["js_snippet"], embed["data"]["iframe_snippet"],
+               (await images.client.get("/embed/widget.js")).text,
+               (await images.client.get(f"/share/images/{rec['unique_id']}")).text,
+               (await images.client.get(f"/images/{rec['unique_id']}/embed")).text]
+    assert 'class="pinrender-embed" data-pinrender-id=' in shipped[0]
+    assert "data-pinrender-data data-pinrender-target=pinrender-root" in shipped[3]
+    for text in shipped:
+        assert "pinpic" not in text.lower() and "ppw" not in text

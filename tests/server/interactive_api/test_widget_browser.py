@@ -97,18 +97,18 @@ def open_page(browser: Any, url: str, width: int) -> tuple[Any, list[str]]:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url)
-    page.wait_for_selector(".ppw-m")
-    page.wait_for_function("document.querySelector('.ppw img').complete")
+    page.wait_for_selector(".pinrender-marker")
+    page.wait_for_function("document.querySelector('.pinrender-widget img').complete")
     return page, dialogs
 
 
 @pytest.mark.parametrize("width", [420, 1100])
 def test_markers_sit_at_their_percentages(site: dict[str, Any], browser: Any, width: int) -> None:
     page, _ = open_page(browser, f"{site['base']}/images/{site['record']['unique_id']}/embed", width)
-    img = page.locator(".ppw img").bounding_box()
+    img = page.locator(".pinrender-widget img").bounding_box()
     assert img and abs(img["width"] - width) < 40  # responsive: fills the frame
     assert abs(img["height"] - img["width"] / 2) < 2
-    markers = page.locator(".ppw-m")
+    markers = page.locator(".pinrender-marker")
     assert markers.count() == 2
     for i, spot in enumerate(SPOTS):
         box = markers.nth(i).bounding_box()
@@ -122,9 +122,9 @@ def test_markers_sit_at_their_percentages(site: dict[str, Any], browser: Any, wi
 def test_click_focus_and_escaping(site: dict[str, Any], browser: Any) -> None:
     page, dialogs = open_page(browser, f"{site['base']}/share/images/{site['record']['unique_id']}",
                               1000)
-    tips = page.locator(".ppw-t")
+    tips = page.locator(".pinrender-tip")
     assert not tips.nth(0).is_visible()
-    page.locator(".ppw-m").nth(0).click()
+    page.locator(".pinrender-marker").nth(0).click()
     assert tips.nth(0).is_visible()
     assert tips.nth(0).locator("h3").inner_text() == "First spot"
     assert "Look here" in tips.nth(0).inner_text()
@@ -132,15 +132,15 @@ def test_click_focus_and_escaping(site: dict[str, Any], browser: Any) -> None:
     assert link.get_attribute("href") == "https://example.com/a" and link.inner_text() == "Read more"
     # Keyboard: Tab goes through the open tooltip's link to the second marker; focus opens its
     # tooltip, Escape closes it.
-    page.locator(".ppw-m").nth(0).focus()
+    page.locator(".pinrender-marker").nth(0).focus()
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "ppw-link"
+    assert page.evaluate("document.activeElement.className") == "pinrender-tip-link"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.dataset.index") == "1"
     assert tips.nth(1).is_visible() and not tips.nth(0).is_visible()
     assert tips.nth(1).locator("h3").inner_text() == XSS  # shown as text
     assert tips.nth(1).locator("p").inner_text() == "<b>bold?</b>"
-    assert page.locator(".ppw-t img, .ppw-t b").count() == 0  # nothing became markup
+    assert page.locator(".pinrender-tip img, .pinrender-tip b").count() == 0  # nothing became markup
     page.keyboard.press("Escape")
     assert not tips.nth(1).is_visible()
     page.wait_for_timeout(200)
@@ -158,8 +158,8 @@ def test_js_snippet_fetches_embed_data(site: dict[str, Any], browser: Any) -> No
     page.goto(f"{site['base']}/embed/widget.js")
     page.set_content(f"<!doctype html><html><head></head><body>{site['embed']['js_snippet']}"
                      f"</body></html>")
-    page.wait_for_selector("[data-pinpic-ready] .ppw-m", timeout=10_000)
-    page.locator(".ppw-m").nth(1).hover()
-    assert page.locator(".ppw-t").nth(1).locator("h3").inner_text() == XSS
+    page.wait_for_selector("[data-pinrender-ready] .pinrender-marker", timeout=10_000)
+    page.locator(".pinrender-marker").nth(1).hover()
+    assert page.locator(".pinrender-tip").nth(1).locator("h3").inner_text() == XSS
     assert dialogs == []
     page.close()
