@@ -1,6 +1,7 @@
-"""Plan: a resolved template -> the render graph. Pure: no fetching, no pixels.
+"""Plan: a resolved template -> the composed canvas. Pure: no fetching, no pixels.
 
-The graph of a template render reads, from the root down:
+The graph of a template render (`_pipelines.plan_render` adds the Encode) reads, from the root
+down:
 
     Encode(format, quality)
       Over(layer N) ... Over(layer 1)
@@ -18,7 +19,6 @@ from ._errors import SourceError
 from ._graph import Node
 from ._model import BackgroundImage, ImageLayer, LayerBase, RectLayer, Template, TextLayer
 from ._nodes.composite import Over
-from ._nodes.encode import Encode
 from ._nodes.image import Fit, Opacity, RoundCorners
 from ._nodes.shape import Fill, Shape
 from ._nodes.source import Decode, Orient, ShrinkHint, Source, ToSrgb
@@ -99,7 +99,3 @@ def plan_canvas(spec: Template, *, fonts: str, allow_local: bool) -> Node:
             node = Over(node, drawn, layer.x, layer.y, layer.rotation)
     return node
 
-
-def plan_render(spec: Template, *, format: str, quality: int | None, fonts: str,
-                allow_local: bool) -> Node:
-    return Encode(plan_canvas(spec, fonts=fonts, allow_local=allow_local), format, quality)
