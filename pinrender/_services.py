@@ -49,5 +49,6 @@ class Services:
                               "Services(store=...)")
         data = self.store(str(ref.value))
         if data is None:
-            raise SourceError(f"the stored object {ref.value!r} is missing")
+            # The name stays out of the message: it is often a storage path the caller keeps private.
+            raise SourceError("the stored object is missing from the store")
         return data
