@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+
 from tests.conftest import REPO
 
 
