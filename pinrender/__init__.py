@@ -4,6 +4,10 @@
     png = pinrender.render("card.json", {"title": {"text": "Hello"}})
     key = pinrender.render_key("card.json", {"title": {"text": "Hello"}})   # the ETag, no pixels
     webp = pinrender.transform("photo.jpg", size="m", format="webp")
+    card = pinrender.hotspot_card("photo.jpg", [{"x": 30, "y": 40}])   # numbered markers drawn in
+
+A stored object (`pinrender.stored(name, digest)`) is keyed by its digest and read through the
+renderer's `store`: `Renderer(store=blobs.get)`. `pinrender.cli` is the extensible command line.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ from ._errors import (
     SourceError,
     TemplateError,
 )
+from ._formats import FORMATS, ImageFormat, image_format
+from ._geometry import SIZE_PRESETS, VARIANT_ALIASES, VARIANT_WIDTHS
+from ._graph import ResultCache
+from ._graph import digest as content_key
 from ._limits import DEFAULT_LIMITS, Limits
 from ._model import Template
 from ._renderer import Layout, Line, Renderer, RenderResult, TextBlock
@@ -33,25 +41,37 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_LIMITS",
     "DecodeError",
+    "FORMATS",
     "FetchError",
     "FontError",
+    "ImageFormat",
     "Layout",
     "LimitError",
     "Limits",
     "Line",
     "PinrenderError",
+    "ProbeInfo",
     "RenderError",
     "RenderResult",
     "RenderTimeout",
     "Renderer",
+    "ResultCache",
+    "SIZE_PRESETS",
     "SafeLoader",
     "Services",
     "SourceError",
+    "SourceRef",
     "Template",
     "TemplateError",
     "TextBlock",
+    "VARIANT_ALIASES",
+    "VARIANT_WIDTHS",
+    "content_key",
     "default_fonts",
     "default_renderer",
+    "hotspot_card",
+    "hotspot_card_key",
+    "image_format",
     "layout",
     "parse_template",
     "probe",
@@ -59,10 +79,20 @@ __all__ = [
     "render_key",
     "resolve",
     "source_ref",
+    "stored",
     "transform",
     "transform_key",
     "verify",
 ]
+
+# What the names above are, in one line each, for the ones not documented where they are defined:
+#   FORMATS          every image format pinrender knows, by canonical name (ImageFormat rows)
+#   SIZE_PRESETS     `size=` names and the short edge each gives (s=320, m=640, l=1080)
+#   VARIANT_WIDTHS   the widths `width=` accepts; VARIANT_ALIASES names for them (thumbnail...)
+#   content_key      hash of strings/bytes parts, the same function every node key is made with
+#   ResultCache      the thread-safe LRU bounded in bytes that renderers cache results in
+#   ProbeInfo        what `probe` and `verify` return: width, height, format, frames, alpha...
+#   SourceRef        a parsed source (`source_ref`, `stored`): kind, value and content digest
 
 
 @lru_cache(maxsize=1)
@@ -96,25 +126,41 @@ def transform(source: Any, **options: Any) -> bytes:
 
 
 def transform_key(source: Any, **options: Any) -> str:
+    """The transform's content key (its ETag), computed without reading the source."""
     return default_renderer().transform_key(source, **options)
+
+
+def hotspot_card(source: Any, hotspots: Any, **options: Any) -> bytes:
+    """The image with a numbered marker at each hotspot ({x, y} in percent, optional color):
+    `width` (default 1200, never upscaled), `format`, `quality`."""
+    return default_renderer().hotspot_card(source, hotspots, **options)
+
+
+def hotspot_card_key(source: Any, hotspots: Any, **options: Any) -> str:
+    """The hotspot card's content key, computed without reading the source."""
+    return default_renderer().hotspot_card_key(source, hotspots, **options)
 
 
 def verify(source: Any, *, limits: Limits | None = None, timeout: float | None = None) -> Any:
     """Decode every pixel, shrunk on load: DecodeError if the file is damaged, RenderTimeout past
     `timeout` seconds; returns what `probe` returns. Cheap enough to run on every upload."""
+    return _with_limits(limits).verify(source, timeout=timeout)
+
+
+def probe(source: Any, *, limits: Limits | None = None) -> Any:
+    """Width, height, format, frames, alpha and orientation, read from the header (within
+    `limits`, default the default renderer's)."""
+    return _with_limits(limits).probe(source)
+
+
+def _with_limits(limits: Limits | None) -> Renderer:
+    renderer = default_renderer()
+    if limits is None or limits == renderer.services.limits:
+        return renderer
     from dataclasses import replace
 
-    from ._verify import verify as _verify
-
-    services = default_renderer().services
-    if limits is not None:
-        services = replace(services, limits=limits)
-    return _verify(source, services, timeout=timeout)
-
-
-def probe(source: Any) -> Any:
-    """Width, height, format, frames, alpha and orientation, read from the header."""
-    return default_renderer().probe(source)
+    # Probing and verifying use no cache: a throwaway renderer with these limits costs nothing.
+    return Renderer(replace(renderer.services, limits=limits), cache_bytes=0)
 
 
 def __getattr__(name: str) -> Any:
@@ -123,8 +169,12 @@ def __getattr__(name: str) -> Any:
         from ._text import default_fonts
 
         return default_fonts
-    if name in ("SafeLoader", "source_ref"):
+    if name in ("SafeLoader", "SourceRef", "source_ref", "stored"):
         from . import _sources
 
         return getattr(_sources, name)
+    if name == "ProbeInfo":
+        from ._codecs import ProbeInfo
+
+        return ProbeInfo
     raise AttributeError(f"module 'pinrender' has no attribute {name!r}")

@@ -13,7 +13,7 @@ def main() -> int:
         from pinrender_server.cli import main as server_main
 
         return server_main()
-    from ._cli import main as core_main
+    from .cli import main as core_main
 
     return core_main()
 

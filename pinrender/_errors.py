@@ -2,11 +2,11 @@
 
     PinrenderError
     ├── TemplateError        a template, override or variable is invalid (has a field path)
+    │   └── FontError        an unknown font family or an unreadable font file
     ├── SourceError          an image source cannot be fetched, read or decoded
     │   ├── FetchError       the URL is refused (scheme, private address) or the fetch failed
     │   ├── LimitError       the source is over a configured limit (bytes, pixels, frames)
     │   └── DecodeError      the bytes are not a supported, intact image
-    ├── FontError            an unknown font family or an unreadable font file
     └── RenderError          rendering or encoding failed, or an output is over a limit
         └── RenderTimeout    a render ran past its deadline
 

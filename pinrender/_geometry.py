@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -149,10 +148,3 @@ def _scaled(width: int, height: int, scale: float) -> tuple[int, int]:
     if scale >= 1.0:
         return width, height
     return max(1, round(width * scale)), max(1, round(height * scale))
-
-
-def rotated_bounds(width: float, height: float, degrees: float) -> tuple[float, float]:
-    """The size of the bounding box of a `width` x `height` rectangle rotated by `degrees`."""
-    r = math.radians(degrees)
-    c, s = abs(math.cos(r)), abs(math.sin(r))
-    return width * c + height * s, width * s + height * c

@@ -27,6 +27,8 @@ KEY_LENGTH = 24  # hex characters: 96 bits
 
 
 def digest(*parts: bytes | str) -> str:
+    """The content key of `parts` (public as `pinrender.content_key`): 24 hex characters, with
+    each part's length hashed in, so no two different lists of parts can run together."""
     h = hashlib.blake2b(digest_size=KEY_LENGTH // 2)
     for part in parts:
         data = part.encode() if isinstance(part, str) else part

@@ -1,9 +1,7 @@
-"""Plan a hotspot-overlay render: a stored image, resized, with numbered markers drawn in.
+"""Hotspots as markers: the validated, numbered form a hotspot card draws (`HotspotOverlay`).
 
-    Encode(HotspotOverlay(Resize(ToSrgb(Orient(Decode(Source(ref), hint))), "width", w)), format)
-
-Pure like every planner: the key (an ETag) covers the source digest, the size and every marker, so
-editing a hotspot gives the card a new key without any pixel being drawn first.
+The card's pipeline is `_pipelines.plan_hotspot_card`; markers are part of its key, so editing a
+hotspot gives the card a new key without any pixel being drawn first.
 """
 
 from __future__ import annotations
@@ -13,13 +11,7 @@ from typing import Any
 
 from ._color import parse_color
 from ._errors import TemplateError
-from ._graph import ExecutionContext, Node, ResultCache, execute
-from ._nodes.encode import Encode
-from ._nodes.hotspots import HotspotOverlay, Marker
-from ._nodes.resize import Resize
-from ._nodes.source import Decode, Orient, ShrinkHint, Source, ToSrgb
-from ._services import Services
-from ._sources import SourceRef
+from ._nodes.hotspots import Marker
 
 DEFAULT_COLOR = "#2a9d8f"
 MAX_MARKERS = 100
@@ -27,8 +19,12 @@ MAX_MARKERS = 100
 
 def markers_of(hotspots: Iterable[Mapping[str, Any]]) -> tuple[Marker, ...]:
     """Hotspot dicts ({x, y, color}) as markers numbered from 1, in order."""
+    if isinstance(hotspots, (str, bytes, Mapping)) or not isinstance(hotspots, Iterable):
+        raise TemplateError("must be a list of {x, y, color} objects", path="hotspots")
     markers = []
     for i, spot in enumerate(hotspots):
+        if not isinstance(spot, Mapping):
+            raise TemplateError("must be an object with x and y", path=f"hotspots[{i}]")
         if i >= MAX_MARKERS:
             raise TemplateError(f"at most {MAX_MARKERS} hotspots", path="hotspots")
         try:
@@ -44,20 +40,3 @@ def markers_of(hotspots: Iterable[Mapping[str, Any]]) -> tuple[Marker, ...]:
         markers.append(Marker(x, y, tuple(color), str(i + 1)))  # type: ignore[arg-type]
     return tuple(markers)
 
-
-def plan_hotspot_overlay(ref: SourceRef, hotspots: Iterable[Mapping[str, Any]], *,
-                         width: int | None = 1200, format: str = "png",
-                         quality: int | None = None) -> Node:
-    """The graph of an image with its hotspot markers; `width` caps the output (never upscales)."""
-    hint = ShrinkHint(width, 1, "cover") if width else None
-    image: Node = ToSrgb(Orient(Decode(Source(ref), hint)))
-    if width:
-        image = Resize(image, "width", width)
-    return Encode(HotspotOverlay(image, markers_of(hotspots)), format, quality)
-
-
-def render_hotspot_overlay(ref: SourceRef, hotspots: Iterable[Mapping[str, Any]], *,
-                           services: Services, cache: ResultCache | None = None,
-                           **options: Any) -> bytes:
-    root = plan_hotspot_overlay(ref, hotspots, **options)
-    return bytes(execute(root, ExecutionContext(services, cache)))

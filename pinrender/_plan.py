@@ -1,6 +1,7 @@
-"""Plan: a resolved template -> the render graph. Pure: no fetching, no pixels.
+"""Plan: a resolved template -> the composed canvas. Pure: no fetching, no pixels.
 
-The graph of a template render reads, from the root down:
+The graph of a template render (`_pipelines.plan_render` adds the Encode) reads, from the root
+down:
 
     Encode(format, quality)
       Over(layer N) ... Over(layer 1)
@@ -23,7 +24,6 @@ from ._graph import Node
 from ._model import BackgroundImage, BoxShadow, ImageLayer, LayerBase, RectLayer, Template, TextLayer
 from ._nodes.clip import Clip
 from ._nodes.composite import Over
-from ._nodes.encode import Encode
 from ._nodes.group import Group
 from ._nodes.image import Fit, Opacity, RoundCorners
 from ._nodes.shadow import BoxShadow as BoxShadowNode
@@ -162,7 +162,3 @@ def plan_canvas(spec: Template, *, fonts: str, allow_local: bool) -> Node:
             node = Over(node, drawn, layer.x - margin, layer.y - margin, layer.rotation)
     return node
 
-
-def plan_render(spec: Template, *, format: str, quality: int | None, fonts: str,
-                allow_local: bool) -> Node:
-    return Encode(plan_canvas(spec, fonts=fonts, allow_local=allow_local), format, quality)

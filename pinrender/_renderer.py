@@ -1,21 +1,34 @@
-"""The Renderer: resolve, plan and execute with shared services and a bounded result cache."""
+"""The Renderer: for each output kind a pure, keyed plan and the one executor that runs it, with
+shared services, a bounded result cache, the deadline and the decode budget.
+
+    templates     render_key / render / render_result / layout
+    transforms    transform_key / transform
+    hotspot cards hotspot_card_key / hotspot_card
+    any plan      result(plan): RenderResult
+    sources       probe / verify
+"""
 
 from __future__ import annotations
 
 import os
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._budget import ByteBudget, decode_budget
-from ._formats import MEDIA_TYPES, output_format, output_quality
+from ._errors import TemplateError
+from ._formats import FORMATS, RENDER_FORMATS, output_format, output_quality
 from ._graph import ExecutionContext, Node, ResultCache, execute
 from ._model import Template, TextLayer
 from ._resolve import Overrides, TemplateInput, resolve
-from ._services import Services
+from ._services import Services, Store
 from ._stack import Box, place_stacks, text_measure
+
+if TYPE_CHECKING:
+    from ._codecs import ProbeInfo
+    from ._sources import SourceRef
 
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 
@@ -64,35 +77,43 @@ def default_services() -> Services:
 
 
 class Renderer:
-    """Renders templates. One instance holds the services and cache that its renders share.
+    """Renders templates, transforms and hotspot cards. One instance holds the services and
+    cache that its outputs share, and the deadline (`timeout` seconds) each one runs under.
 
     `fonts` adds your own font files and folders (searched recursively for .ttf/.otf/.ttc/.otc)
     to the bundled and system fonts, for this renderer only: `Renderer(fonts=["Brand.ttf"])`.
     A family's faces merge across sources, so one bold file joins the regular and italic faces
     installed elsewhere. A missing, damaged, oversized or non-font file raises FontError naming it.
+
+    `store` reads stored objects (`pinrender.stored(name, digest)`) by name: bytes, or None if
+    there is no such object.
     """
 
     def __init__(self, services: Services | None = None, *,
                  fonts: Sequence[str | os.PathLike[str]] | None = None,
-                 cache_bytes: int = DEFAULT_CACHE_BYTES, timeout: float | None = None) -> None:
+                 cache_bytes: int = DEFAULT_CACHE_BYTES, timeout: float | None = None,
+                 store: Store | None = None) -> None:
         services = services or default_services()
         if fonts:
             from ._text import user_fonts
 
             services = replace(services, fonts=user_fonts(services.fonts, fonts))
+        if store is not None:
+            services = replace(services, store=store)
         self.services = services
         self.cache = ResultCache(cache_bytes)
         self.timeout = timeout
         self.stats: Counter[str] = Counter()
 
-    # -- phases --------------------------------------------------------------------------
+    # -- plans: pure, keyed, no bytes read -----------------------------------------------
     def resolve(self, template: TemplateInput, layers: Overrides | str | None = None, *,
                 variables: Any = None) -> Template:
         return resolve(template, layers, variables=variables, limits=self.services.limits)
 
     def plan(self, template: TemplateInput, layers: Overrides | str | None = None, *,
              variables: Any = None, format: str = "png", quality: int | None = None) -> Node:
-        from ._plan import plan_render  # imports pyvips: only when something is rendered
+        """The graph of a template render."""
+        from ._pipelines import plan_render  # imports pyvips: only when something is rendered
 
         fmt = output_format(format)
         q = output_quality(quality)
@@ -104,6 +125,35 @@ class Renderer:
         """Stacks laid out into positioned layers, text measured with this renderer's fonts."""
         return place_stacks(spec, text_measure(self.services.fonts))
 
+
+    def plan_transform(self, source: Any, **options: Any) -> Node:
+        """The graph of a transform: `size` s/m/l, `width`, `format`, `quality`,
+        `keep_metadata`."""
+        from ._pipelines import plan_transform
+
+        return plan_transform(self._ref(source), **options)
+
+    def plan_hotspot_card(self, source: Any, hotspots: Iterable[Mapping[str, Any]], *,
+                          width: int | None = 1200, format: str = "png",
+                          quality: int | None = None) -> Node:
+        """The graph of a hotspot card: the image up to `width` wide (never upscaled) with a
+        numbered marker at each hotspot ({x, y} in percent, optional color)."""
+        from ._pipelines import plan_hotspot_card
+
+        if width is not None and (isinstance(width, bool) or not isinstance(width, int)
+                                  or width < 1):
+            raise TemplateError("must be a positive whole number of pixels", "width")
+        return plan_hotspot_card(self._ref(source), hotspots, width=width,
+                                 format=output_format(format, allowed=RENDER_FORMATS),
+                                 quality=output_quality(quality))
+
+    def _ref(self, source: Any) -> SourceRef:
+        from ._sources import source_ref
+
+        return source_ref(source, allow_local=bool(getattr(self.services.loader, "allow_local",
+                                                           False)))
+
+    # -- the one executor ----------------------------------------------------------------
     @property
     def decode_budget(self) -> ByteBudget:
         """The process-wide decode memory budget this renderer's limits name
@@ -119,7 +169,18 @@ class Renderer:
         self.stats.update(ctx.runs)
         return value, ctx
 
-    # -- public calls --------------------------------------------------------------------
+    def result(self, plan: Node) -> RenderResult:
+        """Run any plan (`plan`, `plan_transform`, `plan_hotspot_card`): the encoded bytes,
+        their key, format and media type, and where the time went."""
+        data, ctx = self.execute(plan)
+        fetch = ctx.timings.get("source", 0.0)
+        encode = ctx.timings.get("encode", 0.0)
+        render = sum(ctx.timings.values()) - fetch - encode
+        fmt = getattr(plan, "format", None) or _format_of(data)
+        return RenderResult(bytes(data), plan.key, fmt, FORMATS[fmt].media_type,
+                            {"fetch": fetch, "render": render, "encode": encode})
+
+    # -- templates -----------------------------------------------------------------------
     def render_key(self, template: TemplateInput, layers: Overrides | str | None = None, *,
                    variables: Any = None, format: str = "png", quality: int | None = None) -> str:
         return self.plan(template, layers, variables=variables, format=format,
@@ -128,14 +189,8 @@ class Renderer:
     def render_result(self, template: TemplateInput, layers: Overrides | str | None = None, *,
                       variables: Any = None, format: str = "png",
                       quality: int | None = None) -> RenderResult:
-        root = self.plan(template, layers, variables=variables, format=format, quality=quality)
-        data, ctx = self.execute(root)
-        fetch = ctx.timings.get("source", 0.0)
-        encode = ctx.timings.get("encode", 0.0)
-        render = sum(ctx.timings.values()) - fetch - encode
-        fmt = root.format  # type: ignore[attr-defined]
-        return RenderResult(data, root.key, fmt, MEDIA_TYPES[fmt],
-                            {"fetch": fetch, "render": render, "encode": encode})
+        return self.result(self.plan(template, layers, variables=variables, format=format,
+                                     quality=quality))
 
     def render(self, template: TemplateInput, layers: Overrides | str | None = None, *,
                variables: Any = None, format: str = "png", quality: int | None = None) -> bytes:
@@ -157,22 +212,43 @@ class Renderer:
             blocks[layer.name] = TextBlock(layer.name, text.font_size, lines, text.truncated)
         return Layout(spec.canvas.width, spec.canvas.height, blocks, boxes)
 
+    # -- transforms ----------------------------------------------------------------------
+    def transform_key(self, source: Any, **options: Any) -> str:
+        """The transform's content key (its ETag), computed without reading the source."""
+        return self.plan_transform(source, **options).key
+
     def transform(self, source: Any, **options: Any) -> bytes:
         """Resize and convert an image: `size` s/m/l, `width`, `format`, `quality`,
         `keep_metadata`."""
-        from ._transform import plan_source_transform
+        return self.result(self.plan_transform(source, **options)).data
 
-        value, _ = self.execute(plan_source_transform(source, self.services, **options))
-        return bytes(value)
+    # -- hotspot cards -------------------------------------------------------------------
+    def hotspot_card_key(self, source: Any, hotspots: Iterable[Mapping[str, Any]],
+                         **options: Any) -> str:
+        """The card's content key, computed without reading the source."""
+        return self.plan_hotspot_card(source, hotspots, **options).key
 
-    def transform_key(self, source: Any, **options: Any) -> str:
-        """The transform's content key (its ETag), computed without decoding anything."""
-        from ._transform import plan_source_transform
+    def hotspot_card(self, source: Any, hotspots: Iterable[Mapping[str, Any]],
+                     **options: Any) -> bytes:
+        """The image with numbered hotspot markers: `width` (default 1200), `format`, `quality`."""
+        return self.result(self.plan_hotspot_card(source, hotspots, **options)).data
 
-        return plan_source_transform(source, self.services, **options).key
-
-    def probe(self, source: Any) -> Any:
+    # -- sources -------------------------------------------------------------------------
+    def probe(self, source: Any) -> ProbeInfo:
         """Width, height, format, frames, alpha and orientation, read from the header."""
-        from ._transform import probe
+        from ._verify import probe
 
         return probe(source, self.services)
+
+    def verify(self, source: Any, *, timeout: float | None = None) -> ProbeInfo:
+        """Decode every pixel, shrunk on load, within `timeout` seconds (default: this renderer's
+        deadline); returns what `probe` returns. DecodeError if the file is damaged."""
+        from ._verify import verify
+
+        return verify(source, self.services, timeout=self.timeout if timeout is None else timeout)
+
+
+def _format_of(data: bytes) -> str:
+    from ._codecs import sniff
+
+    return sniff(data)

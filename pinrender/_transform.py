@@ -1,34 +1,46 @@
-"""Transforms: `?size=` presets and width variants as a render graph.
+"""Transform options: `size` presets, width variants, format and quality, parsed into a frozen
+canonical form before anything is planned, so option spelling never changes a key.
 
-    Encode(Resize(ToSrgb(Orient(Decode(Source(ref), hint))), rule, target), format, quality)
-
-`plan_transform` is pure: no bytes are read, so a transform's key (the ETag) costs nothing; the
-Renderer executes the plan. The shrink-on-load hint is derived from the size rule alone (cover a
-target x target box for a short edge, a target-wide strip for a width), so planning never needs
-the source's dimensions.
+The transform pipeline itself is in `_pipelines.py`.
 """
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from dataclasses import dataclass
 
-from ._codecs import ProbeInfo, normalise_format
-from ._codecs import probe as probe_bytes
 from ._errors import TemplateError
+from ._formats import TRANSFORM_FORMATS, output_format, output_quality
 from ._geometry import SIZE_PRESETS, VARIANT_ALIASES, VARIANT_WIDTHS
-from ._graph import Node
-from ._nodes.encode import Encode
-from ._nodes.resize import Resize
-from ._nodes.source import Decode, Orient, ShrinkHint, Source, ToSrgb
-from ._services import Services
-from ._sources import SourceRef, source_ref
+from ._nodes.resize import SizeRule
 
-SourceInput = str | bytes | os.PathLike[str] | SourceRef
+# Formats whose frames a transform keeps (None: the source's own format, whatever it is).
 ANIMATABLE = (None, "webp", "gif")
 
 
-def size_rule(size: str | None, width: int | str | None) -> tuple[str, int] | None:
+@dataclass(frozen=True)
+class TransformOptions:
+    """A transform, canonical: `rule` is None (no resize) or (short_edge | width, target)."""
+
+    rule: tuple[SizeRule, int] | None
+    format: str | None  # None keeps the source's format where it can be written
+    quality: int | None
+    keep_metadata: bool
+
+    @property
+    def animated(self) -> bool:
+        return self.format in ANIMATABLE
+
+
+def transform_options(*, size: str | None = None, width: int | str | None = None,
+                      format: str | None = None, quality: int | None = None,
+                      keep_metadata: bool = False) -> TransformOptions:
+    """The canonical options, or a TemplateError naming the bad one."""
+    fmt = None if format is None else output_format(format, allowed=TRANSFORM_FORMATS)
+    return TransformOptions(size_rule(size, width), fmt, output_quality(quality),
+                            bool(keep_metadata))
+
+
+def size_rule(size: str | None, width: int | str | None) -> tuple[SizeRule, int] | None:
     """The canonical (rule, target) of `size` / `width` options, or TemplateError naming the
     bad option."""
     if size is not None and width is not None:
@@ -56,53 +68,3 @@ def _width_message(width: object) -> str:
     names = ", ".join(VARIANT_ALIASES)
     return (f"{width!r} is not a variant width: use one of "
             f"{', '.join(map(str, VARIANT_WIDTHS))} or {names}")
-
-
-def _format(format: str | None) -> str | None:
-    if format is None:
-        return None
-    try:
-        return normalise_format(format)
-    except ValueError as exc:
-        raise TemplateError(str(exc), path="format") from None
-
-
-def _quality(quality: int | None) -> int | None:
-    if quality is None:
-        return None
-    if isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100:
-        raise TemplateError("must be a whole number from 1 to 100", path="quality")
-    return quality
-
-
-def plan_transform(ref: SourceRef, *, size: str | None = None, width: int | str | None = None,
-                   format: str | None = None, quality: int | None = None,
-                   keep_metadata: bool = False) -> Node:
-    """The graph of one transform. Pure: reads no bytes."""
-    rule = size_rule(size, width)
-    fmt = _format(format)
-    q = _quality(quality)
-    hint = None
-    if rule is not None:
-        kind, target = rule
-        hint = ShrinkHint(target, target if kind == "short_edge" else 1, "cover")
-    image: Node = ToSrgb(Orient(Decode(Source(ref), hint, animated=fmt in ANIMATABLE)))
-    if rule is not None:
-        image = Resize(image, rule[0], rule[1])  # type: ignore[arg-type]
-    return Encode(image, fmt, q, bool(keep_metadata))
-
-
-def _ref(source: SourceInput, services: Services) -> SourceRef:
-    allow_local = bool(getattr(services.loader, "allow_local", False))
-    return source_ref(source, allow_local=allow_local)
-
-
-def plan_source_transform(source: SourceInput, services: Services, **options: Any) -> Node:
-    """`plan_transform` of a source given as a path, bytes, URL or SourceRef."""
-    return plan_transform(_ref(source, services), **options)
-
-
-def probe(source: SourceInput, services: Services) -> ProbeInfo:
-    """Width, height, format, frames, alpha and orientation, from the header alone."""
-    data = services.loader.load(_ref(source, services))
-    return probe_bytes(data, services.limits)

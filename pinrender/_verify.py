@@ -1,4 +1,4 @@
-"""`verify`: decode every pixel of a source before trusting it, cheaply.
+"""`probe` reads a source's header; `verify` decodes every pixel before trusting it, cheaply.
 
 A header probe accepts a JPEG cut after its scan header or a PNG cut mid-IDAT; only decoding the
 pixels finds the damage, and a transform would then fail on every delivery. So an upload is
@@ -15,6 +15,7 @@ import pyvips
 
 from ._budget import decode_budget
 from ._codecs import ProbeInfo, pillow, vips
+from ._codecs import probe as probe_bytes
 from ._codecs.decode import decoded_bytes, jpeg_shrink
 from ._codecs.probe import VIPS_LOADERS, probe_prepared
 from ._errors import DecodeError, RenderTimeout
@@ -31,8 +32,7 @@ def verify(source: bytes | str | SourceRef, services: Services, *,
     the data is damaged, SourceError/LimitError as `probe` does, and RenderTimeout once `timeout`
     seconds have passed. Memory: pixels stream top to bottom, and JPEG, WebP and SVG decode
     straight to a thumbnail (a progressive JPEG still holds its coefficients, as any decode does)."""
-    allow_local = bool(getattr(services.loader, "allow_local", False))
-    data = services.loader.load(source_ref(source, allow_local=allow_local))
+    data = _load(source, services)
     info, prepared = probe_prepared(data, services.limits)
     deadline = None if timeout is None else time.monotonic() + timeout
     # Uploads share the process's decode budget with renders: eight large uploads at once queue
@@ -44,6 +44,16 @@ def verify(source: bytes | str | SourceRef, services: Services, *,
         return _decode_all(prepared, info, options, deadline, timeout)
     finally:
         reservation.release()
+
+
+def probe(source: bytes | str | SourceRef, services: Services) -> ProbeInfo:
+    """Width, height, format, frames, alpha and orientation, from the header alone."""
+    return probe_bytes(_load(source, services), services.limits)
+
+
+def _load(source: bytes | str | SourceRef, services: Services) -> bytes:
+    allow_local = bool(getattr(services.loader, "allow_local", False))
+    return services.load(source_ref(source, allow_local=allow_local))
 
 
 def _decode_all(prepared: bytes, info: ProbeInfo, options: dict[str, object],

@@ -37,12 +37,6 @@ def difference(actual: bytes | Path | Image.Image, expected: bytes | Path | Imag
     return sum(stat.mean) / len(stat.mean)
 
 
-def assert_similar(actual: bytes | Path | Image.Image, expected: bytes | Path | Image.Image,
-                   tolerance: float = 2.0) -> None:
-    score = difference(actual, expected)
-    assert score <= tolerance, f"images differ: mean difference {score:.2f} > {tolerance}"
-
-
 def ink_box(image: Image.Image, background: tuple[int, ...] | None = None,
             threshold: int = 40) -> tuple[int, int, int, int] | None:
     """The bounding box of pixels that differ from `background` (default: the top-left pixel)."""

@@ -135,7 +135,7 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 def _base_parser() -> argparse.ArgumentParser:
     try:
-        from pinrender._cli import build_parser
+        from pinrender.cli import build_parser
     except ImportError:  # a core without a CLI still gets `serve` and `keys`
         parser = argparse.ArgumentParser(prog="pinrender")
         parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "server_handler", None)
     if handler is None:
-        from pinrender._cli import run
+        from pinrender.cli import run
 
         return run(parser, argv)
     try:

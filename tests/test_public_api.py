@@ -18,15 +18,21 @@ import pinrender
 pytestmark = pytest.mark.timeout(120)
 
 PUBLIC = [
-    "DEFAULT_LIMITS", "DecodeError", "FetchError", "FontError", "Layout", "LimitError", "Limits",
-    "Line", "PinrenderError", "RenderError", "RenderResult", "RenderTimeout", "Renderer",
-    "SafeLoader", "Services", "SourceError", "Template", "TemplateError", "TextBlock",
-    "default_fonts", "default_renderer", "layout", "parse_template", "probe", "render",
-    "render_key", "resolve", "source_ref", "transform", "transform_key", "verify",
+    "DEFAULT_LIMITS", "DecodeError", "FORMATS", "FetchError", "FontError", "ImageFormat",
+    "Layout", "LimitError", "Limits", "Line", "PinrenderError", "ProbeInfo", "RenderError",
+    "RenderResult", "RenderTimeout", "Renderer", "ResultCache", "SIZE_PRESETS", "SafeLoader",
+    "Services", "SourceError", "SourceRef", "Template", "TemplateError", "TextBlock",
+    "VARIANT_ALIASES", "VARIANT_WIDTHS", "content_key", "default_fonts", "default_renderer",
+    "hotspot_card", "hotspot_card_key", "image_format", "layout", "parse_template", "probe",
+    "render", "render_key", "resolve", "source_ref", "stored", "transform", "transform_key",
+    "verify",
 ]
-FUNCTIONS = {"default_fonts", "default_renderer", "layout", "parse_template", "probe", "render",
-             "render_key", "resolve", "source_ref", "transform", "transform_key", "verify"}
-INSTANCES = {"DEFAULT_LIMITS": "Limits"}
+FUNCTIONS = {"content_key", "default_fonts", "default_renderer", "hotspot_card",
+             "hotspot_card_key", "image_format", "layout", "parse_template", "probe", "render",
+             "render_key", "resolve", "source_ref", "stored", "transform", "transform_key",
+             "verify"}
+INSTANCES = {"DEFAULT_LIMITS": "Limits", "FORMATS": "mappingproxy", "SIZE_PRESETS": "dict",
+             "VARIANT_ALIASES": "dict", "VARIANT_WIDTHS": "tuple"}
 
 
 def run_fresh(code: str, *args: str) -> dict:
@@ -94,6 +100,14 @@ MODULE_LEVEL = """
             photo, size="m", format="webp")]])
         seen.append(["transform", size(pinrender.transform(photo.read_bytes(), size="m"))])
         seen.append(["probe", [pinrender.probe(photo.read_bytes()).format]])
+        store = {"photo": photo.read_bytes()}.get
+        stored = pinrender.stored("photo", "digest-1")
+        card = pinrender.Renderer(store=store).hotspot_card(stored, [{"x": 50, "y": 50}],
+                                                           width=400, format="webp")
+        seen.append(["hotspot_card", size(card)])
+        seen.append(["hotspot_card", size(pinrender.hotspot_card(photo, [], width=300))])
+        seen.append(["hotspot_card_key", [len(pinrender.hotspot_card_key(photo, []))]])
+        seen.append(["verify", [pinrender.verify(photo).width]])
         return seen
 
     cold = round_trip()
@@ -120,6 +134,10 @@ def test_module_level_functions_twice_interleaved_cold_and_warm() -> None:
         ["transform_key", [24, True]],
         ["transform", ["PNG", 1024, 640]],
         ["probe", ["png"]],
+        ["hotspot_card", ["WEBP", 400, 250]],
+        ["hotspot_card", ["PNG", 300, 188]],
+        ["hotspot_card_key", [24]],
+        ["verify", [1600]],
     ]
     assert result["cold"] == expected
     assert result["warm"] == expected
@@ -171,3 +189,18 @@ def test_public_names_are_what_they_say_in_this_process_too() -> None:
         assert not isinstance(value, ModuleType), name
         if name in FUNCTIONS:  # a plain function, or one behind functools.lru_cache
             assert inspect.isfunction(inspect.unwrap(value)), name
+
+
+def test_the_documented_tables_describe_what_the_functions_accept() -> None:
+    for fmt in pinrender.FORMATS.values():
+        for name in (fmt.name, fmt.extension, *fmt.aliases, "." + fmt.extension.upper()):
+            assert pinrender.image_format(name) is fmt
+    with pytest.raises(pinrender.TemplateError) as info:
+        pinrender.image_format("jxl")
+    assert info.value.path == "format"
+    for width in pinrender.VARIANT_WIDTHS:
+        assert pinrender.transform_key(b"x", width=width) != pinrender.transform_key(b"x")
+    for alias, width in pinrender.VARIANT_ALIASES.items():
+        assert pinrender.transform_key(b"x", width=alias) == pinrender.transform_key(b"x",
+                                                                                   width=width)
+    assert pinrender.content_key("a", "bc") != pinrender.content_key("ab", "c")

@@ -17,15 +17,10 @@ import pyvips
 from PIL import Image
 
 from .._errors import DecodeError, RenderError
+from .._formats import TRANSFORM_FORMATS, output_format
 from . import vips
 from .decode import source_format
 from .ops import frame_count
-
-FORMATS = ("png", "jpeg", "webp", "avif", "gif")
-ALIASES = {"jpg": "jpeg", "png": "png", "jpeg": "jpeg", "webp": "webp", "avif": "avif",
-           "gif": "gif"}
-MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp",
-               "avif": "image/avif", "gif": "image/gif"}
 
 
 @dataclass(frozen=True)
@@ -52,19 +47,12 @@ FULL_CHROMA_PIXELS = 200_000
 COMPOSED_PNG = (2, "up")
 
 
-def normalise_format(name: str) -> str:
-    fmt = ALIASES.get(name.lower().lstrip(".")) if isinstance(name, str) else None
-    if fmt is None:
-        raise ValueError(f"unsupported output format {name!r}: use png, jpeg, webp, avif or gif")
-    return fmt
-
-
 def encode(image: pyvips.Image | Image.Image, format: str, quality: int | None = None, *,
            keep_metadata: bool = False, background: tuple[int, int, int] = (255, 255, 255),
            animated: bool = False, effort: int | None = None) -> bytes:
     """Encode `image`. Metadata (EXIF, XMP, ICC, GPS) is dropped unless `keep_metadata`; alpha is
     flattened on `background` for JPEG; an animation stays animated in webp/gif if `animated`."""
-    fmt = normalise_format(format)
+    fmt = output_format(format, allowed=TRANSFORM_FORMATS)
     defaults = DEFAULTS[fmt]
     q = defaults.quality if quality is None else int(quality)
     if q is not None and not 1 <= q <= 100:

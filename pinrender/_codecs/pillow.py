@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import warnings
-from typing import Any
 
 import pyvips
 from PIL import Image
@@ -64,7 +63,3 @@ def from_pillow(im: Image.Image) -> pyvips.Image:
     image = pyvips.Image.new_from_memory(im.tobytes(), im.width, im.height, bands, "uchar")
     interpretation = "b-w" if bands <= 2 else "srgb"
     return image.copy(interpretation=interpretation)
-
-
-def is_pillow(value: Any) -> bool:
-    return isinstance(value, Image.Image)

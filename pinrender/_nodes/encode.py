@@ -9,24 +9,23 @@ import pyvips
 
 from .._codecs import encode, source_format
 from .._errors import RenderError
+from .._formats import FORMATS
 from .._graph import ExecutionContext, Node
 
-# Where the source's own format cannot be written, what "keep the format" becomes.
-WRITABLE = {"jpeg": "jpeg", "png": "png", "webp": "webp", "avif": "avif", "gif": "gif",
-            "svg": "png", "bmp": "png", "heic": "jpeg", "tiff": "png"}
 
-
-def output_format(requested: str | None, image: Any) -> str:
+def written_format(requested: str | None, image: Any) -> str:
+    """The format an Encode writes: the requested one, else the source's own where pinrender can
+    write it (else its stand-in, `ImageFormat.written_as`), else PNG."""
     if requested is not None:
         return requested
-    if isinstance(image, pyvips.Image):
-        return WRITABLE.get(source_format(image) or "", "png")
-    return "png"
+    source = source_format(image) if isinstance(image, pyvips.Image) else None
+    found = FORMATS.get(source or "")
+    return found.written_as if found is not None else "png"
 
 
 @dataclass(frozen=True)
 class Encode(Node):
-    """`format=None` keeps the source's format where it can be written (see WRITABLE)."""
+    """`format=None` keeps the source's format where it can be written (see `written_format`)."""
 
     image: Node
     format: str | None
@@ -37,10 +36,10 @@ class Encode(Node):
 
     def run(self, ctx: ExecutionContext, *inputs: Any) -> bytes:
         (image,) = inputs
-        fmt = output_format(self.format, image)
+        fmt = written_format(self.format, image)
         limit = ctx.services.limits.max_output_pixels
         if isinstance(image, pyvips.Image) and image.width * image.height > limit:
             raise RenderError(f"the output would be {image.width}x{image.height}, over the "
                               f"limit of {limit} pixels")
         return encode(image, fmt, self.quality, keep_metadata=self.keep_metadata,
-                      animated=fmt in ("webp", "gif"))
+                      animated=FORMATS[fmt].animated)

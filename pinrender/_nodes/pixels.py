@@ -33,11 +33,6 @@ def vips_to_pil(image: pyvips.Image) -> Image.Image:
     return Image.frombuffer("RGBA", (image.width, image.height), data, "raw", "RGBA", 0, 1)
 
 
-def pil_to_vips(image: Image.Image) -> pyvips.Image:
-    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
-    return pyvips.Image.new_from_memory(rgba.tobytes(), rgba.width, rgba.height, 4, "uchar")
-
-
 def clamp_radii(radii: tuple[float, float, float, float], width: float,
                 height: float) -> tuple[float, float, float, float]:
     """CSS corner radii (top-left, top-right, bottom-right, bottom-left), scaled down together

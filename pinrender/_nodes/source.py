@@ -30,7 +30,7 @@ class Source(Node):
         return digest(self.kind, self.ref.digest)
 
     def run(self, ctx: ExecutionContext, *inputs: Any) -> bytes:
-        return ctx.services.loader.load(self.ref)
+        return ctx.services.load(self.ref)
 
 
 @dataclass(frozen=True)

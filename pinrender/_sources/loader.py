@@ -45,7 +45,8 @@ class SafeLoader:
             return self._read_file(Path(str(ref.value)))
         if ref.kind == "url":
             return self._fetch_cached(str(ref.value))
-        raise FetchError(f"unknown source kind {ref.kind!r}")
+        # Stored objects are read through `Services.store`, never by a loader.
+        raise FetchError(f"this loader does not read {ref.kind} sources")
 
     def close(self) -> None:
         self._client.close()

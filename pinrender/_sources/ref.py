@@ -2,7 +2,8 @@
 
 The digest is what the render graph hashes, so it must be cheap and must never fetch: bytes and
 data: URLs hash their bytes, a local file hashes its bytes (memoised by path, mtime and size), a
-remote URL is keyed by the URL and a cache-policy string.
+remote URL is keyed by the URL and a cache-policy string, a stored object by the digest its owner
+gives (`stored`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from cachetools import LRUCache
 
-from .._errors import FetchError
+from .._errors import FetchError, SourceError
 
-SourceKind = Literal["url", "path", "bytes"]
+SourceKind = Literal["url", "path", "bytes", "stored"]
 DEFAULT_CACHE_POLICY = "default"
 
 
@@ -49,6 +50,17 @@ def _hash(*parts: bytes) -> str:
 
 def bytes_ref(data: bytes) -> SourceRef:
     return SourceRef("bytes", bytes(data), "b:" + _hash(data))
+
+
+def stored(name: str, digest: str) -> SourceRef:
+    """A stored object: `name` is what the renderer's store reads (`Services.store`), `digest`
+    names its content (a hash of its bytes, or any name that never changes while the bytes do
+    not). The key comes from the digest alone, so it exists before any byte is read."""
+    if not isinstance(name, str) or not name:
+        raise SourceError("a stored object needs a name")
+    if not isinstance(digest, str) or not digest:
+        raise SourceError(f"the stored object {name!r} needs a digest")
+    return SourceRef("stored", name, "s:" + _hash(digest.encode()))
 
 
 def parse_data_url(url: str) -> bytes:

@@ -11,7 +11,7 @@ shaping_status() -> ShapingStatus           whether Pillow's raqm layout (HarfBu
 from __future__ import annotations
 
 from .draw import draw_text
-from .layout import Line, TextLayout, layout_text
+from .layout import ShapedLine, TextLayout, layout_text
 from .registry import FamilyInfo, FontRegistry, default_fonts, user_fonts
 from .scripts import SCRIPTS, Script, missing_scripts
 from .shaping import ShapingStatus
@@ -21,7 +21,7 @@ __all__ = [
     "SCRIPTS",
     "FamilyInfo",
     "FontRegistry",
-    "Line",
+    "ShapedLine",
     "Script",
     "ShapingStatus",
     "TextLayout",

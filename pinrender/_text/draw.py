@@ -13,7 +13,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from .._color import parse_color
 from .._model import TextLayer
-from .layout import Line, TextLayout
+from .layout import ShapedLine, TextLayout
 from .loader import direction_arg, get_font, measure, scale_for
 from .registry import FontRegistry
 from .runs import Run
@@ -72,7 +72,7 @@ def _pieces(run: Run, size: float) -> list[tuple[str, float]]:
 
 
 def _draw_outline_run(
-    draw: ImageDraw.ImageDraw, line: Line, run: Run, size: float, offset: tuple[float, float]
+    draw: ImageDraw.ImageDraw, line: ShapedLine, run: Run, size: float, offset: tuple[float, float]
 ) -> None:
     font = get_font(run.match, size)
     for text, dx in _pieces(run, size):
@@ -86,7 +86,7 @@ def _draw_outline_run(
         )
 
 
-def _draw_oblique_run(mask: Image.Image, line: Line, run: Run, size: float) -> None:
+def _draw_oblique_run(mask: Image.Image, line: ShapedLine, run: Run, size: float) -> None:
     """Synthetic oblique for a family without italics: shear the upright glyphs about the baseline."""
     band = Image.new("L", mask.size, 0)
     _draw_outline_run(ImageDraw.Draw(band), line, run, size, (0.0, 0.0))
@@ -101,7 +101,7 @@ def _draw_oblique_run(mask: Image.Image, line: Line, run: Run, size: float) -> N
     mask.paste(ImageChops.lighter(mask, sheared))
 
 
-def _draw_bitmap_run(colour: Image.Image, line: Line, run: Run, size: float) -> None:
+def _draw_bitmap_run(colour: Image.Image, line: ShapedLine, run: Run, size: float) -> None:
     font = get_font(run.match, size)
     scale = scale_for(run.match, size)
     for text, dx in _pieces(run, size):

@@ -28,7 +28,10 @@ _ADDED = -1  # source index of a character a line adds (ellipsis, hyphen)
 
 
 @dataclass(frozen=True)
-class Line:
+class ShapedLine:
+    """One line as the painter needs it: layer-relative box, baseline, direction and shaped runs
+    (the public `pinrender.Line` is its canvas-coordinate summary)."""
+
     text: str  # what is drawn, in logical (typed) order, after text-transform and ellipsis
     x: float
     y: float
@@ -42,7 +45,7 @@ class Line:
 @dataclass(frozen=True)
 class TextLayout:
     font_size: float
-    lines: tuple[Line, ...]
+    lines: tuple[ShapedLine, ...]
     truncated: bool
     direction: Direction = "ltr"  # of the first paragraph
     line_height: float = 0.0
@@ -221,7 +224,7 @@ def _place(
     top = {"top": 0.0, "middle": (layer.height - block) / 2, "bottom": layer.height - block}[
         layer.verticalAlign
     ]
-    lines: list[Line] = []
+    lines: list[ShapedLine] = []
     first_direction: Direction = "ltr"
     for i, p in enumerate(plain):
         rtl, levels = bidi.embedding_levels(paragraphs[p.paragraph])
@@ -234,7 +237,7 @@ def _place(
         direction: Direction = "rtl" if rtl else "ltr"
         if i == 0:
             first_direction = direction
-        lines.append(Line(p.text, x, y, width, line_height, y + baseline_offset, direction, runs))
+        lines.append(ShapedLine(p.text, x, y, width, line_height, y + baseline_offset, direction, runs))
     return TextLayout(style.size, tuple(lines), truncated, first_direction, line_height)
 
 

@@ -20,6 +20,7 @@ from ..context import AppContext, get_ctx
 from ..openapi import operation
 from ..rendering.cache import Output
 from ..rendering.pool import Busy, Timeout
+from ..rendering.service import FORMATS as WRITTEN
 from ..rendering.service import Prepared
 from ..routes.common import busy, etag_matches
 from ..storage import ImageRecord
@@ -29,7 +30,9 @@ from .present import extension, team_of
 from .problems import not_found, problem
 
 SIZES = ("s", "m", "l")
-FORMATS = {"jpeg": "jpeg", "jpg": "jpeg", "png": "png", "webp": "webp", "avif": "avif"}
+# What a variant may be asked for by extension: every format the core writes, GIF only as an
+# original (below).
+FORMATS = {name: fmt for name, fmt in WRITTEN.items() if fmt != "gif"}
 # Originals are served re-encoded from their pixels, in their own format, metadata stripped: a
 # file that is also a script or a page (a GIF/JS polyglot) never goes out as uploaded, and
 # location and camera data stay with the owner. The quality keeps a re-encode close to its source.

@@ -17,7 +17,7 @@ import anyio.to_thread
 from starlette.responses import JSONResponse
 
 import pinrender
-from pinrender._codecs.probe import ProbeInfo, probe
+from pinrender import ProbeInfo
 
 from ..context import AppContext
 from ..storage import ClaimRefused, ImageRecord
@@ -41,7 +41,7 @@ def _check_file(path: Path, limit: int, timeout: float) -> ProbeInfo:
     if path.stat().st_size == 0:
         raise pinrender.DecodeError("the file is empty")
     data = path.read_bytes()  # at most the caller's file limit, already enforced while streaming
-    info = probe(data, limits)
+    info = pinrender.probe(data, limits=limits)
     try:
         pinrender.verify(data, limits=limits, timeout=timeout)
     except pinrender.DecodeError as exc:

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pinrender
+
 from ..context import AppContext
 from ..storage import ImageRecord
 
 ANON_TEAM = "anon"  # the `/src/{team_hash}/…` segment of anonymous uploads
-WEB_FORMATS = {"jpeg", "png", "webp", "avif", "gif", "svg"}
-STORED_EXT = {"jpeg": "jpg"}
-MEDIA_TYPES = {
-    "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
-    "avif": "image/avif", "heic": "image/heic", "svg": "image/svg+xml", "tiff": "image/tiff",
-    "bmp": "image/bmp",
-}
+WEB_FORMATS = {f.name for f in pinrender.FORMATS.values() if f.web}
+STORED_EXT = {f.name: f.extension for f in pinrender.FORMATS.values() if f.extension != f.name}
+MEDIA_TYPES = {f.name: f.media_type for f in pinrender.FORMATS.values()}
 
 
 def extension(image: ImageRecord) -> str:

@@ -13,16 +13,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import pinrender
-from pinrender._graph import digest
-from pinrender._hotspots import plan_hotspot_overlay
-from pinrender._sources import SourceRef
 
 from ..context import AppContext, get_ctx
 from ..errors import ApiError, api_error
 from ..openapi import operation
-from ..rendering.cache import Output
 from ..rendering.pool import Busy, Timeout
-from ..rendering.service import Prepared, image_origin
+from ..rendering.service import Prepared
 from ..routes.common import busy, etag_matches
 from ..storage import ImageRecord
 from ..visibility import SIGNED_PARAMS, Access, admit
@@ -53,27 +49,10 @@ def prepare_variant(ctx: AppContext, image: ImageRecord, width: int) -> Prepared
 
 def prepare_card(ctx: AppContext, image: ImageRecord) -> Prepared:
     """The share card: the image at up to 1200 wide, hotspot markers drawn in, as PNG."""
-    renderer, blobs = ctx.render.renderer, ctx.blobs
-    digest_of_original = f"blob:{image.blob_key}"
-    spots = [dict(h) for h in image.hotspots]
     try:
-        root = plan_hotspot_overlay(SourceRef("bytes", b"", digest_of_original), spots,
-                                    width=CARD_WIDTH, format="png")
+        return ctx.render.prepare_card(image, width=CARD_WIDTH)
     except pinrender.PinrenderError as exc:
         raise api_error(exc) from None
-
-    def call() -> Output:
-        data = blobs.get(image.blob_key)
-        if data is None:
-            raise pinrender.SourceError("the stored original is missing")
-        started = time.perf_counter()
-        graph = plan_hotspot_overlay(SourceRef("bytes", data, digest_of_original), spots,
-                                     width=CARD_WIDTH, format="png")
-        value, _ = renderer.execute(graph)
-        return Output(bytes(value), "image/png", "png", {"render": time.perf_counter() - started})
-
-    return Prepared(key=digest("hotspot-card", root.key), template_id=image_origin(image),
-                    format="png", call=call)
 
 
 async def deliver(request: Request, ctx: AppContext, prepared: Prepared, account_id: int | None,

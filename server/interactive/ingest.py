@@ -17,7 +17,7 @@ import anyio.to_thread
 from starlette.requests import Request
 
 import pinrender
-from pinrender._codecs import ProbeInfo, probe
+from pinrender import ProbeInfo
 
 from ..context import AppContext
 from ..errors import ApiError
@@ -27,11 +27,8 @@ from .schemas import ImageCreate
 
 FETCH_TIMEOUT = 30.0  # seed 000: image_url is fetched with a 30 s timeout
 _DATA_URL = re.compile(r"^data:[\w.+/-]*(;[\w=.+-]+)*;base64,", re.IGNORECASE)
-EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "gif": "gif", "avif": "avif",
-              "heic": "heic", "tiff": "tiff", "bmp": "bmp", "svg": "svg"}
-MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
-               "avif": "image/avif", "heic": "image/heic", "tiff": "image/tiff",
-               "bmp": "image/bmp", "svg": "image/svg+xml"}
+EXTENSIONS = {f.name: f.extension for f in pinrender.FORMATS.values()}
+MEDIA_TYPES = {f.name: f.media_type for f in pinrender.FORMATS.values()}
 
 
 def limits(ctx: AppContext) -> pinrender.Limits:
@@ -90,7 +87,7 @@ def probe_image(ctx: AppContext, data: bytes, field: str) -> ProbeInfo:
     """Probe the header, then decode every pixel (`pinrender.verify`): a damaged file is refused
     before anything is stored or counted, instead of failing at every delivery."""
     try:
-        info = probe(data, limits(ctx))
+        info = pinrender.probe(data, limits=limits(ctx))
     except pinrender.LimitError as exc:
         raise ApiError(413, f"{field}: {exc}", field=field) from None
     except pinrender.SourceError as exc:

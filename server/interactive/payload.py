@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pinrender._graph import digest
+from pinrender import content_key as digest
 
 from ..links import Links
 from ..storage import Account, ImageRecord

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from pinrender._geometry import VARIANT_ALIASES, VARIANT_WIDTHS
+from pinrender import VARIANT_ALIASES, VARIANT_WIDTHS
 
 from ..links import Links
 from ..storage import ImageRecord

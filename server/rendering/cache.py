@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pinrender._graph import ResultCache
+from pinrender import ResultCache
 
 
 @dataclass(frozen=True)

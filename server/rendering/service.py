@@ -11,29 +11,24 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import anyio.to_thread
 from cachetools import LRUCache
 
 import pinrender
-from pinrender._graph import digest
-from pinrender._sources import SourceRef
 
 from ..storage import BlobStore, ImageRecord, MetaStore, ResultRecord, TemplateRecord
 from .cache import Output, OutputCache
 from .pool import RenderPool
 
-# gif: only the re-encoded originals of GIF uploads (`/src/…/{uid}.gif`) ask for it.
-FORMATS = {"png": "png", "jpeg": "jpeg", "jpg": "jpeg", "webp": "webp", "avif": "avif", "gif": "gif"}
-MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif",
-               "gif": "image/gif"}
-EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "avif": "avif", "gif": "gif"}
-BY_EXTENSION = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp", "avif": "avif",
-                "gif": "gif"}
+# Every format the core writes, by name and extension (gif: only the re-encoded originals of GIF
+# uploads, `/src/…/{uid}.gif`, ask for it).
+FORMATS = {name: f.name for f in pinrender.FORMATS.values() if f.encodable
+           for name in (f.name, f.extension, *f.aliases)}
+BY_EXTENSION = FORMATS
 
 
 def _canonical(value: Any) -> str:
@@ -45,8 +40,14 @@ def image_origin(image: ImageRecord) -> str:
     return f"image:{image.id}"
 
 
+def stored_original(image: ImageRecord) -> pinrender.SourceRef:
+    """The original as a core source: read from the blob store (`RenderService` hands the core
+    its reader), keyed without reading it, since a stored original's blob never changes."""
+    return pinrender.stored(image.blob_key, f"blob:{image.blob_key}")
+
+
 def result_blob_key(key: str, fmt: str) -> str:
-    return f"renders/{key[:2]}/{key}.{EXTENSIONS[fmt]}"
+    return f"renders/{key[:2]}/{key}.{pinrender.FORMATS[fmt].extension}"
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Prepared:
 
     @property
     def media_type(self) -> str:
-        return MEDIA_TYPES[self.format]
+        return pinrender.FORMATS[self.format].media_type
 
     @property
     def blob_key(self) -> str:
@@ -70,7 +71,7 @@ class Prepared:
 
     @property
     def extension(self) -> str:
-        return EXTENSIONS[self.format]
+        return pinrender.FORMATS[self.format].extension
 
 
 class RenderService:
@@ -78,6 +79,9 @@ class RenderService:
         self, renderer: pinrender.Renderer, blobs: BlobStore, meta: MetaStore,
         pool: RenderPool[Output], cache: OutputCache,
     ) -> None:
+        if renderer.services.store is None:
+            # The core reads stored originals (`pinrender.stored`) through the blob store.
+            renderer.services = replace(renderer.services, store=blobs.get)
         self.renderer = renderer
         self.blobs = blobs
         self.meta = meta
@@ -128,7 +132,7 @@ class RenderService:
                                            quality=quality)
             # The version is in the key so an edited template never answers with an old ETag,
             # even where the core key alone would not change (a URL whose bytes were replaced).
-            key = digest("template-result", record.id, str(record.version), core_key)
+            key = pinrender.content_key("template-result", record.id, str(record.version), core_key)
             with self._lock:
                 self._keys[memo] = key
         return Prepared(key=key, template_id=record.id, format=fmt, call=call)
@@ -137,29 +141,26 @@ class RenderService:
         self, image: ImageRecord, *, size: str | None = None, width: int | str | None = None,
         format: str = "webp", quality: int | None = None,
     ) -> Prepared:
-        """A size/format variant of a stored original, keyed like a render (see `prepare`).
+        """A size/format variant of a stored original, keyed like a render (see `prepare`)."""
+        plan = self.renderer.plan_transform(stored_original(image), size=size, width=width,
+                                            format=FORMATS[format], quality=quality)
+        return self.prepared(pinrender.content_key("image-variant", plan.key), plan, image)
 
-        The original's blob never changes once stored, so its blob key stands in for the hash
-        of its bytes: the key is known without reading the original.
-        """
-        fmt = FORMATS[format]
-        renderer, blobs = self.renderer, self.blobs
-        digest_of_original = f"blob:{image.blob_key}"
-        key_ref = SourceRef("bytes", b"", digest_of_original)
+    def prepare_card(self, image: ImageRecord, *, width: int) -> Prepared:
+        """The share card of an interactive image: its hotspots drawn in, as PNG."""
+        plan = self.renderer.plan_hotspot_card(stored_original(image),
+                                               [dict(h) for h in image.hotspots], width=width)
+        return self.prepared(pinrender.content_key("hotspot-card", plan.key), plan, image)
+
+    def prepared(self, key: str, plan: Any, image: ImageRecord) -> Prepared:
+        """A core plan of a stored image's output, run by the core when `call` is."""
+        renderer = self.renderer
 
         def call() -> Output:
-            data = blobs.get(image.blob_key)
-            if data is None:
-                raise pinrender.SourceError("the stored original is missing")
-            started = time.perf_counter()
-            out = renderer.transform(SourceRef("bytes", data, digest_of_original), size=size,
-                                     width=width, format=fmt, quality=quality)
-            return Output(out, MEDIA_TYPES[fmt], fmt,
-                          {"render": time.perf_counter() - started})
+            result = renderer.result(plan)
+            return Output(result.data, result.media_type, result.format, dict(result.timings))
 
-        key = digest("image-variant", renderer.transform_key(
-            key_ref, size=size, width=width, format=fmt, quality=quality))
-        return Prepared(key=key, template_id=image_origin(image), format=fmt, call=call)
+        return Prepared(key=key, template_id=image_origin(image), format=plan.format, call=call)
 
     async def cached(self, prepared: Prepared) -> Output | None:
         hit = self.cache.get(prepared.key)

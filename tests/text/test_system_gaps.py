@@ -50,7 +50,7 @@ for text in ("مرحبا بالعالم", "नमस्ते", "שלום"):
 png = pinrender.render(card, variables={{"text": "AVATAR Tokyo"}})
 pinrender.render(card, variables={{"text": "Second Latin card"}})
 print("LATIN", png[:8] == b"\\x89PNG\\r\\n\\x1a\\n")
-from pinrender._cli import main
+from pinrender.cli import main
 main(["fonts"])
 """, system_fonts=False)
     assert result.returncode == 0, result.stderr
@@ -70,7 +70,7 @@ import pinrender
 card = {json.dumps(CARD)}
 for text in ("مرحبا بالعالم", "नमस्ते", "שלום"):
     assert pinrender.render(card, variables={{"text": text}})[:4] == b"\\x89PNG"
-from pinrender._cli import main
+from pinrender.cli import main
 main(["fonts"])
 """, system_fonts=False)
     assert result.returncode == 0, result.stderr

@@ -23,7 +23,7 @@ from pinrender import (
     transform,
     transform_key,
 )
-from pinrender._transform import plan_transform
+from pinrender._pipelines import plan_transform
 
 from . import imagegen as g
 

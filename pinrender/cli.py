@@ -1,6 +1,8 @@
 """The `pinrender` command line: render templates and list fonts.
 
-The server adds `serve` and `keys` to this parser (see server/cli.py); the core knows nothing of it.
+Public so that an application can extend it: `build_parser()` gives the parser, a program adds its
+own subcommands (the server adds `serve` and `keys`, see server/cli.py) and calls `run(parser)`;
+the core knows nothing of them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 
 from ._errors import PinrenderError
 from ._renderer import Renderer
+
+__all__ = ["UsageError", "build_parser", "main", "run"]
 
 
 class UsageError(Exception):

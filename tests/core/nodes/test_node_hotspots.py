@@ -1,16 +1,18 @@
-"""The hotspot-overlay node and its planner: markers where the hotspots say, in their colours."""
+"""Hotspot cards (`Renderer.hotspot_card`) and their node: markers where the hotspots say, in
+their colours, planned and run like every other output."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from PIL import Image
 
-from pinrender import SafeLoader, Services, TemplateError
-from pinrender._hotspots import markers_of, plan_hotspot_overlay, render_hotspot_overlay
+import pinrender
+from pinrender import TemplateError
+from pinrender._hotspots import markers_of
 from pinrender._nodes.hotspots import marker_radius
-from pinrender._sources import SourceRef
 from tests.conftest import decode
 
 
@@ -20,11 +22,7 @@ def grey_png(width: int, height: int) -> bytes:
     return buf.getvalue()
 
 
-def ref_of(data: bytes) -> SourceRef:
-    return SourceRef("bytes", data, "test:" + str(len(data)))
-
-
-SERVICES = Services(loader=SafeLoader(allow_local=False), fonts=None)  # type: ignore[arg-type]
+RENDERER = pinrender.Renderer(cache_bytes=0)
 SPOTS = [
     {"x": 25, "y": 30, "color": "#e63946"},
     {"x": 75, "y": 60, "color": "#1d3557"},
@@ -37,8 +35,7 @@ def near(pixel: tuple[int, ...], rgb: tuple[int, int, int], tolerance: int = 12)
 
 
 def test_markers_sit_at_their_percentages_in_their_colours() -> None:
-    data = render_hotspot_overlay(ref_of(grey_png(800, 400)), SPOTS, services=SERVICES,
-                                  width=None, format="png")
+    data = RENDERER.hotspot_card(grey_png(800, 400), SPOTS, width=None, format="png")
     image = decode(data).convert("RGB")
     assert image.size == (800, 400)
     r = marker_radius(800, 400)
@@ -57,8 +54,8 @@ def test_markers_sit_at_their_percentages_in_their_colours() -> None:
 
 
 def test_edges_are_anti_aliased() -> None:
-    data = render_hotspot_overlay(ref_of(grey_png(600, 600)), [{"x": 50, "y": 50, "color": "#000"}],
-                                  services=SERVICES, width=None, format="png")
+    data = RENDERER.hotspot_card(grey_png(600, 600), [{"x": 50, "y": 50, "color": "#000"}],
+                                 width=None, format="png")
     image = decode(data).convert("RGB")
     r = marker_radius(600, 600)
     row = [image.getpixel((300 + r - 3 + i, 300))[0] for i in range(6)]
@@ -67,23 +64,22 @@ def test_edges_are_anti_aliased() -> None:
 
 
 def test_width_caps_and_never_upscales() -> None:
-    small = decode(render_hotspot_overlay(ref_of(grey_png(300, 200)), SPOTS, services=SERVICES,
-                                          width=1200, format="png"))
+    small = decode(RENDERER.hotspot_card(grey_png(300, 200), SPOTS, width=1200, format="png"))
     assert small.size == (300, 200)
-    big = decode(render_hotspot_overlay(ref_of(grey_png(2400, 1200)), SPOTS, services=SERVICES,
-                                        width=1200, format="webp"))
+    big = decode(RENDERER.hotspot_card(grey_png(2400, 1200), SPOTS, width=1200, format="webp"))
     assert big.size == (1200, 600) and big.format == "WEBP"
 
 
 def test_key_changes_with_hotspots_not_with_equal_input() -> None:
-    ref = ref_of(grey_png(10, 10))
-    a = plan_hotspot_overlay(ref, SPOTS).key
-    assert a == plan_hotspot_overlay(ref, [dict(s) for s in SPOTS]).key
+    ref = grey_png(10, 10)
+    key = RENDERER.hotspot_card_key
+    a = key(ref, SPOTS)
+    assert a == key(ref, [dict(s) for s in SPOTS])
     moved = [dict(SPOTS[0], x=26), *SPOTS[1:]]
-    assert plan_hotspot_overlay(ref, moved).key != a
+    assert key(ref, moved) != a
     recoloured = [dict(SPOTS[0], color="#000000"), *SPOTS[1:]]
-    assert plan_hotspot_overlay(ref, recoloured).key != a
-    assert plan_hotspot_overlay(ref, SPOTS, format="webp").key != a
+    assert key(ref, recoloured) != a
+    assert key(ref, SPOTS, format="webp") != a
 
 
 @pytest.mark.parametrize("spots, path", [
@@ -99,3 +95,44 @@ def test_bad_hotspots_name_the_index(spots: list[dict[str, object]], path: str) 
 
 def test_numbers_run_from_one() -> None:
     assert [m.label for m in markers_of(SPOTS)] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("hotspots, path", [
+    ({"x": 1, "y": 1}, "hotspots"),
+    ("x=1", "hotspots"),
+    ([1, 2], "hotspots[0]"),
+])
+def test_hotspots_that_are_not_a_list_of_objects_name_the_field(hotspots: object,
+                                                                path: str) -> None:
+    with pytest.raises(TemplateError) as info:
+        RENDERER.hotspot_card_key(grey_png(10, 10), hotspots)  # type: ignore[arg-type]
+    assert info.value.path == path
+
+
+@pytest.mark.parametrize("options, path", [
+    ({"width": 0}, "width"), ({"width": "wide"}, "width"), ({"format": "bmp"}, "format"),
+    ({"quality": 101}, "quality"),
+])
+def test_bad_card_options_name_the_option(options: dict[str, object], path: str) -> None:
+    with pytest.raises(TemplateError) as info:
+        RENDERER.hotspot_card_key(grey_png(10, 10), SPOTS, **options)
+    assert info.value.path == path
+
+
+def test_cards_run_under_the_renderers_deadline() -> None:
+    late = pinrender.Renderer(cache_bytes=0, timeout=1e-9)
+    with pytest.raises(pinrender.RenderTimeout):
+        late.hotspot_card(grey_png(400, 300), SPOTS)
+    assert late.stats["hotspots"] == 0
+
+
+def test_cards_reserve_decode_memory_and_give_it_back() -> None:
+    # A capacity no other test uses: this renderer's budget is its own, fresh.
+    limits = replace(pinrender.DEFAULT_LIMITS, max_decode_bytes=987_654_321)
+    renderer = pinrender.Renderer(pinrender.Services(pinrender.SafeLoader(),
+                                                     pinrender.default_fonts(), limits),
+                                  cache_bytes=0)
+    decode(renderer.hotspot_card(grey_png(1600, 1200), SPOTS, width=400))
+    budget = renderer.decode_budget
+    assert budget.capacity == 987_654_321
+    assert budget.high_water > 0 and budget.in_use == 0

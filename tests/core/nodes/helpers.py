@@ -1,0 +1,43 @@
+"""What the node tests share: run one node (with its inputs) through the executor, and small
+images whose every pixel is known."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pyvips
+from PIL import Image
+
+import pinrender
+from pinrender._graph import ExecutionContext, Node, execute
+from pinrender._nodes.source import Source
+
+SERVICES = pinrender.Services(pinrender.SafeLoader(allow_local=False), pinrender.default_fonts())
+
+
+def run(node: Node, services: pinrender.Services = SERVICES) -> Any:
+    """The node's value: a Pillow image, a libvips image or bytes, as the node makes it."""
+    return execute(node, ExecutionContext(services))
+
+
+def pil(value: Any) -> Image.Image:
+    """A node's image value as a Pillow image, pixels pulled."""
+    if isinstance(value, pyvips.Image):
+        value = Image.open(io.BytesIO(value.pngsave_buffer()))
+    value.load()
+    return value
+
+
+def encoded(image: Image.Image, fmt: str = "PNG", **options: Any) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, fmt, **options)
+    return buf.getvalue()
+
+
+def solid(width: int, height: int, colour: tuple[int, ...], mode: str = "RGB") -> bytes:
+    return encoded(Image.new(mode, (width, height), colour))
+
+
+def source(data: bytes) -> Source:
+    return Source(pinrender.source_ref(data, allow_local=False))
