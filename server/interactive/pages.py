@@ -17,7 +17,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from pinrender._graph import digest
+from pinrender import content_key
 
 from ..context import AppContext, get_ctx
 from ..links import Links
@@ -73,7 +73,7 @@ def prepare_og_card(ctx: AppContext, image: ImageRecord) -> Prepared:
         return Output(png, "image/png", "png",
                       {**drawn.timings, "compose": time.perf_counter() - started})
 
-    key = digest("og-card", str(OG_WIDTH), str(OG_HEIGHT), OG_BACKGROUND, card.key)
+    key = content_key("og-card", str(OG_WIDTH), str(OG_HEIGHT), OG_BACKGROUND, card.key)
     return Prepared(key=key, template_id=card.template_id, format="png", call=call)
 
 

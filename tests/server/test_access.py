@@ -89,6 +89,7 @@ ROUTES = {
     "transform": ("/src/{team}/{uid}.webp?size=s", ("WEBP", (427, 320))),
     "variant": ("/files/{uid}_512.webp", ("WEBP", (512, 384))),
     "share card": ("/share/images/{uid}/card.png", ("PNG", (640, 480))),
+    "og card": ("/share/images/{uid}/og.png", ("PNG", (1200, 630))),
     "share page": ("/share/images/{uid}", "html"),
     "embed page": ("/images/{uid}/embed", "html"),
     "viewer page": ("/i/{uid}", "html"),
@@ -216,7 +217,7 @@ async def test_pages_hand_on_links_that_expire_with_them(world: World) -> None:
 async def test_making_an_image_private_closes_its_plain_urls(world: World) -> None:
     client, it = world.api.client, world.public
     plain = [f"/src/{it.team}/{it.uid}.jpeg", f"/files/{it.uid}_256.webp", f"/i/{it.uid}",
-             f"/share/images/{it.uid}/card.png"]
+             f"/share/images/{it.uid}/card.png", f"/share/images/{it.uid}/og.png"]
     for url in plain:
         assert (await client.get(url)).status_code == 200
     r = await client.patch(f"/v1/media/{it.uid}", json={"public": False}, headers=auth(world.owner))

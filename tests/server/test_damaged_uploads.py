@@ -21,26 +21,11 @@ import pinrender
 import pinrender_server.hosting.upload as upload_module
 from pinrender_server.settings import Settings
 from pinrender_server.usage import FOREVER, STORAGE
+from tests.conftest import corpus_files
 
 from .conftest import Api, auth, open_api
 
 pytestmark = pytest.mark.anyio
-
-
-def corpus_dir() -> Path | None:
-    # The shared corpus sits beside the checkout (or beside the folder holding several checkouts).
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "corpus" / "external"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-def corpus() -> list[Path]:
-    root = corpus_dir()
-    if root is None:
-        return []
-    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("SOURCES."))
 
 
 def noisy_jpeg(width: int = 320, height: int = 240) -> bytes:
@@ -175,12 +160,9 @@ async def test_generated_damage_is_refused_and_free(settings: Settings,
 
 
 @pytest.mark.timeout(120)
-async def test_corpus_every_entry_point(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    files = corpus()
-    if not files:
-        pytest.skip("the shared corpus beside the repository is not present")
-    root = corpus_dir()
-    assert root is not None
+async def test_corpus_every_entry_point(settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                                        corpus_dir: Path) -> None:
+    files, root = corpus_files(), corpus_dir
     async with open_api(settings) as api:
         outcomes = await _check(api, monkeypatch, {str(p.relative_to(root)): p.read_bytes() for p in files})
     # The corpus holds truncated and corrupt streams whose headers are intact: they must be here.

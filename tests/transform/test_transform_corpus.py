@@ -11,15 +11,10 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "external"
+from tests.conftest import CORPUS, corpus_files
+
 PER_FILE_SECONDS = 10.0
 TOTAL_SECONDS = 150.0
-
-
-def corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and not p.name.startswith("SOURCES."))
 
 
 @pytest.mark.timeout(TOTAL_SECONDS + 30)
@@ -51,8 +46,7 @@ def test_corpus_replay() -> None:
     problems = []
     for path in map(str, files):
         record = results[path]
-        name = Path(path).relative_to(CORPUS.resolve()) if Path(path).is_relative_to(
-            CORPUS.resolve()) else path
+        name = Path(path).relative_to(CORPUS) if CORPUS and Path(path).is_relative_to(CORPUS) else path
         for call in ("probe", "transform"):
             if not str(record[call]).startswith(("ok", "SourceError")):
                 problems.append(f"{name}: {call} -> {record[call]}")
