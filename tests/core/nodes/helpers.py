@@ -4,6 +4,7 @@ images whose every pixel is known."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 import pyvips
@@ -41,3 +42,21 @@ def solid(width: int, height: int, colour: tuple[int, ...], mode: str = "RGB") -
 
 def source(data: bytes) -> Source:
     return Source(pinrender.source_ref(data, allow_local=False))
+
+
+@dataclass(frozen=True)
+class Painted(Node):
+    """A node whose value is a given Pillow image (its PNG, in hex, is the parameter, so it has a
+    key): the input for testing one node kind alone."""
+
+    kind = "test-painted"
+    png_hex: str
+
+    @classmethod
+    def of(cls, image: Image.Image) -> Painted:
+        return cls(encoded(image).hex())
+
+    def run(self, ctx: ExecutionContext) -> Image.Image:
+        image = Image.open(io.BytesIO(bytes.fromhex(self.png_hex)))
+        image.load()
+        return image
