@@ -78,6 +78,7 @@ __all__ = [
     "render",
     "render_key",
     "resolve",
+    "shaping_status",
     "source_ref",
     "stored",
     "transform",
@@ -139,6 +140,14 @@ def hotspot_card(source: Any, hotspots: Any, **options: Any) -> bytes:
 def hotspot_card_key(source: Any, hotspots: Any, **options: Any) -> str:
     """The hotspot card's content key, computed without reading the source."""
     return default_renderer().hotspot_card_key(source, hotspots, **options)
+
+
+def shaping_status() -> Any:
+    """Which text layout engine this process has: `.engine` is "raqm" (HarfBuzz shaping) or
+    "basic" (no shaping: complex scripts are refused); `.describe()` says so with the fix."""
+    from ._text.shaping import status
+
+    return status()
 
 
 def verify(source: Any, *, limits: Limits | None = None, timeout: float | None = None) -> Any:

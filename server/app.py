@@ -98,6 +98,9 @@ def create_app(settings: Settings | None = None, *,
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        shaping = pinrender.shaping_status()
+        if shaping.engine != "raqm":  # said once at start, not first by a failing render
+            log.warning("text shaping: %s", shaping.describe())
         if settings.load_examples:
             loaded = sync_examples(meta, settings.examples_path)
             log.info("loaded %d example templates", len(loaded))

@@ -24,13 +24,13 @@ PUBLIC = [
     "Services", "SourceError", "SourceRef", "Template", "TemplateError", "TextBlock",
     "VARIANT_ALIASES", "VARIANT_WIDTHS", "content_key", "default_fonts", "default_renderer",
     "hotspot_card", "hotspot_card_key", "image_format", "layout", "parse_template", "probe",
-    "render", "render_key", "resolve", "source_ref", "stored", "transform", "transform_key",
-    "verify",
+    "render", "render_key", "resolve", "shaping_status", "source_ref", "stored", "transform",
+    "transform_key", "verify",
 ]
 FUNCTIONS = {"content_key", "default_fonts", "default_renderer", "hotspot_card",
              "hotspot_card_key", "image_format", "layout", "parse_template", "probe", "render",
-             "render_key", "resolve", "source_ref", "stored", "transform", "transform_key",
-             "verify"}
+             "render_key", "resolve", "shaping_status", "source_ref", "stored", "transform",
+             "transform_key", "verify"}
 INSTANCES = {"DEFAULT_LIMITS": "Limits", "FORMATS": "mappingproxy", "SIZE_PRESETS": "dict",
              "VARIANT_ALIASES": "dict", "VARIANT_WIDTHS": "tuple"}
 
