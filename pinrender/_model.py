@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -285,6 +286,9 @@ class LayerBase(Model):
 
 class TextLayer(LayerBase):
     type: Literal["text"]
+    # `richText: false` draws `text` exactly as typed; otherwise its markup (`**bold**`, `*italic*`,
+    # `[word]{color=#e63946}`, see _text/markup.py) styles spans. A list of runs becomes markup.
+    richText: bool = True
     text: str = Field(default="", max_length=100_000)
     fontFamily: str = Field(default="Inter", min_length=1, max_length=200)
     fontSize: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = 32.0
@@ -324,6 +328,24 @@ class TextLayer(LayerBase):
         if not (1 <= value <= 1000) or (isinstance(value, float) and not math.isfinite(value)):
             raise ValueError("must be between 1 and 1000")
         return int(value)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _runs(cls, value: Any, info: ValidationInfo) -> Any:
+        from ._text.markup import MarkupError, from_runs, parse
+
+        try:
+            if isinstance(value, (list, tuple)):
+                if not info.data.get("richText", True):
+                    raise ValueError("a list of runs needs richText (it is rich text by nature)")
+                if len(value) > 10_000:
+                    raise ValueError("more than 10000 runs")
+                return from_runs(value)
+            if isinstance(value, str) and info.data.get("richText", True):
+                parse(value)  # refuse bad span attributes here, naming the field
+        except MarkupError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
 
 class ImageLayer(LayerBase):

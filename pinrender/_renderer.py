@@ -34,6 +34,22 @@ DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class LineSpan:
+    """A part of a line drawn in one style (rich text spans; a plain line has one), in display
+    order, in canvas coordinates. `color` None is the layer's colour; `synthetic` lists faces
+    made up because the family lacks them ("oblique")."""
+
+    text: str
+    x: float
+    width: float
+    fontWeight: int
+    fontStyle: str
+    color: str | None
+    underline: bool
+    synthetic: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Line:
     """One laid-out line of text, in canvas coordinates (before any layer rotation)."""
 
@@ -42,6 +58,7 @@ class Line:
     y: float
     width: float
     height: float
+    spans: tuple[LineSpan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,6 +217,7 @@ class Renderer:
     def layout(self, template: TemplateInput, layers: Overrides | str | None = None, *,
                variables: Any = None) -> Layout:
         from ._text import layout_text
+        from ._text.layout import span_boxes
 
         spec, boxes = self.place(self.resolve(template, layers, variables=variables))
         blocks: dict[str, TextBlock] = {}
@@ -207,8 +225,12 @@ class Renderer:
             if not isinstance(layer, TextLayer) or layer.hidden:
                 continue
             text = layout_text(layer, self.services.fonts)
-            lines = tuple(Line(line.text, layer.x + line.x, layer.y + line.y, line.width,
-                               line.height) for line in text.lines)
+            lines = tuple(
+                Line(line.text, layer.x + line.x, layer.y + line.y, line.width, line.height,
+                     tuple(LineSpan(b.text, layer.x + line.x + b.x, b.width, b.weight,
+                                    "italic" if b.italic else "normal", b.color, b.underline,
+                                    b.synthetic) for b in span_boxes(layer, text, line)))
+                for line in text.lines)
             blocks[layer.name] = TextBlock(layer.name, text.font_size, lines, text.truncated)
         return Layout(spec.canvas.width, spec.canvas.height, blocks, boxes)
 

@@ -189,11 +189,16 @@ def parse_variables(value: Mapping[str, Any] | str | None) -> dict[str, str]:
     return result
 
 
-def _substitute(value: str, values: Mapping[str, str], path: str) -> str:
+def _substitute(value: str, values: Mapping[str, str], path: str, rich: bool = False) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values:
             raise TemplateError(f"uses {{{{{name}}}}}, which the template does not declare", path)
+        if rich:
+            # A value is text, never markup: "A*B*" must not italicise B.
+            from ._text.markup import escape
+
+            return escape(values[name])
         return values[name]
 
     return PLACEHOLDER.sub(replace, value)
@@ -234,8 +239,15 @@ def resolve(
                     raise TemplateError("cannot be overridden", f"layers.{layer.name}.{key}")
             raw |= props
         for key in TEMPLATED_FIELDS:
+            rich = key == "text" and raw.get("richText", True) is not False
             if isinstance(raw.get(key), str):
-                raw[key] = _substitute(raw[key], values, f"layers.{layer.name}.{key}")
+                raw[key] = _substitute(raw[key], values, f"layers.{layer.name}.{key}", rich)
+            elif rich and isinstance(raw.get(key), list):
+                # Rich text given as runs (an override): each run's text is templated as plain text.
+                raw[key] = [run | {"text": _substitute(run["text"], values,
+                                                       f"layers.{layer.name}.{key}.{n}.text")}
+                            if isinstance(run, dict) and isinstance(run.get("text"), str) else run
+                            for n, run in enumerate(raw[key])]
         if isinstance(layer, StackLayer):
             raw["children"] = [apply(child) for child in layer.children]
         try:

@@ -20,6 +20,9 @@ from .opportunities import WordBreak, break_positions
 from .segment import clusters
 
 Measure = Callable[[str], float]
+# (start, end, trim) -> the width of what code points [start, end) of the paragraph draw, trailing
+# spaces left out when `trim`: lets rich text measure each span in its own style.
+Widths = Callable[[int, int, bool], float]
 Hyphenate = Callable[[str], tuple[int, ...]]  # paragraph -> positions of hyphenation points
 OverflowWrap = Literal["normal", "break-word", "anywhere"]
 Hyphens = Literal["none", "manual", "auto"]
@@ -84,8 +87,16 @@ def _dash_digit(paragraph: str, end: int) -> bool:
     return paragraph[end - 1] == "-" and following.isascii() and following.isdigit()
 
 
+def plain_widths(paragraph: str, measure: Measure) -> Widths:
+    def widths(start: int, end: int, trimmed: bool) -> float:
+        body = paragraph[start:end]
+        return measure(visible(trim(body) if trimmed else body))
+
+    return widths
+
+
 def _split_anywhere(
-    unit: str, width: float, measure: Measure, hyphen_width: float = 0.0
+    unit: str, offset: int, width: float, widths: Widths, hyphen_width: float = 0.0
 ) -> list[str]:
     """overflow-wrap: break-word — cut a too-wide piece between grapheme clusters.
 
@@ -101,7 +112,7 @@ def _split_anywhere(
 
     def width_of(prefix: str) -> float:
         extra = hyphen_width if prefix.endswith(SOFT_HYPHEN) else 0.0
-        return measure(visible(trim(prefix))) + extra
+        return widths(offset, offset + len(prefix), True) + extra
 
     pieces: list[str] = []
     while parts:
@@ -114,13 +125,18 @@ def _split_anywhere(
             else:
                 hi = mid - 1
         pieces.append("".join(parts[:lo]))
+        offset += len(pieces[-1])
         parts = parts[lo:]
     return pieces
 
 
-def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None = None) -> list[Span]:
-    """Fill each line with as many pieces as fit (what browsers do for `text-wrap: wrap`)."""
+def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None = None,
+           widths: Widths | None = None) -> list[Span]:
+    """Fill each line with as many pieces as fit (what browsers do for `text-wrap: wrap`).
+
+    `measure` gives the hyphen's width, `widths` (by default `measure` of the text) the lines'."""
     rules = rules or Rules()
+    widths = widths or plain_widths(paragraph, measure)
     if not paragraph:
         return [Span(0, 0)]
     breaks = _opportunities(paragraph, rules)
@@ -134,11 +150,11 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
 
     def fits(start: int, end: int) -> bool:
         extra = hyphen_width if breaks.get(end, False) else 0.0
-        added = measure(visible(trim(paragraph[(last or start) : end])))
+        added = widths(last or start, end, True)
         estimate = placed + added + extra
         if abs(estimate - width) > margin:
             return estimate <= width
-        return measure(visible(trim(paragraph[start:end]))) + extra <= width + _EPSILON
+        return widths(start, end, True) + extra <= width + _EPSILON
 
     spans: list[Span] = []
     start = 0  # where the current line starts
@@ -152,7 +168,7 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
             index += 1
             continue
         if fits(start, end):
-            placed += measure(visible(paragraph[(last or start) : end]))
+            placed += widths(last or start, end, False)
             last = end
             index += 1
             continue
@@ -167,7 +183,7 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
             start = end
             index += 1
             continue
-        *full, _rest = _split_anywhere(paragraph[start:end], width, measure, hyphen_width)
+        *full, _rest = _split_anywhere(paragraph[start:end], start, width, widths, hyphen_width)
         if not full:
             # One cluster, or a piece that fits only without its hyphen: it overflows.
             spans.append(Span(start, end, breaks.get(end, False)))
@@ -184,9 +200,11 @@ def greedy(paragraph: str, width: float, measure: Measure, rules: Rules | None =
     return spans
 
 
-def balance(paragraph: str, width: float, measure: Measure, rules: Rules | None = None) -> list[Span]:
+def balance(paragraph: str, width: float, measure: Measure, rules: Rules | None = None,
+            widths: Widths | None = None) -> list[Span]:
     """CSS `text-wrap: balance`: as many lines as greedy, the longest of them as short as possible."""
-    lines = greedy(paragraph, width, measure, rules)
+    widths = widths or plain_widths(paragraph, measure)
+    lines = greedy(paragraph, width, measure, rules, widths)
     if len(lines) < 2:
         return lines
     # The narrowest width giving the same line count; the count only grows as the width shrinks.
@@ -196,7 +214,7 @@ def balance(paragraph: str, width: float, measure: Measure, rules: Rules | None 
         if hi - lo < 0.5:
             break
         mid = (lo + hi) / 2
-        candidate = greedy(paragraph, mid, measure, rules)
+        candidate = greedy(paragraph, mid, measure, rules, widths)
         if len(candidate) <= len(lines):
             hi, best = mid, candidate
         else:

@@ -8,6 +8,7 @@ size, scaled, and composited on top.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from PIL import Image, ImageChops, ImageDraw
 
@@ -20,12 +21,17 @@ from .runs import Run
 from .segment import clusters, is_cursive
 
 OBLIQUE_SLANT = math.tan(math.radians(12))  # close to what browsers use for synthetic oblique
+# Underline placement and thickness per em, near what common fonts' `post` tables give.
+UNDERLINE_OFFSET = 0.1
+UNDERLINE_THICKNESS = 0.06
 
 
 def draw_text(layer: TextLayer, layout: TextLayout, fonts: FontRegistry) -> Image.Image:
     size = (max(1, math.ceil(layer.width)), max(1, math.ceil(layer.height)))
     # A gradient colour is painted through the glyphs by the planner (a Clip node); here, solid.
     r, g, b, a = parse_color(layer.color if isinstance(layer.color, str) else "#000000")
+    if any(span.color is not None or span.underline for span in layout.spans):
+        return _draw_painted(layout, size, (r, g, b, a))
     mask = Image.new("L", size, 0)
     colour = Image.new("RGBA", size, (0, 0, 0, 0))
     has_colour = False
@@ -44,6 +50,56 @@ def draw_text(layer: TextLayer, layout: TextLayout, fonts: FontRegistry) -> Imag
         if a != 255:
             colour.putalpha(colour.getchannel("A").point(lambda v: v * a // 255))
         out = Image.alpha_composite(out, colour)
+    return out
+
+
+def _draw_painted(
+    layout: TextLayout, size: tuple[int, int], base: tuple[int, int, int, int]
+) -> Image.Image:
+    """Rich text with colour or underline spans: each line is drawn into a band of its own and
+    coloured by its segments' x ranges, so a run shaped across a colour change keeps its kerning
+    and joining, and a descender never takes the colour of the line below."""
+    out = Image.new("RGBA", size, (0, 0, 0, 0))
+    emoji = Image.new("RGBA", size, (0, 0, 0, 0))
+    has_emoji = False
+    em = layout.font_size
+    for line in layout.lines:
+        top = max(0, math.floor(line.y - line.height))
+        bottom = min(size[1], math.ceil(line.y + 2 * line.height))
+        if bottom <= top:
+            continue
+        band = (size[0], bottom - top)
+        shifted = replace(line, y=line.y - top, baseline=line.baseline - top)
+        mask = Image.new("L", band, 0)
+        for run in line.runs:
+            if run.match.face.bitmap:
+                _draw_bitmap_run(emoji, line, run, em)
+                has_emoji = True
+            elif run.match.oblique:
+                _draw_oblique_run(mask, shifted, run, em)
+            else:
+                _draw_outline_run(ImageDraw.Draw(mask), shifted, run, em, (0.0, 0.0))
+        paint = Image.new("RGBA", band, base)
+        draw_paint = ImageDraw.Draw(paint)
+        draw_mask = ImageDraw.Draw(mask)
+        for segment in line.segments:
+            span = layout.spans[segment.span]
+            left = line.x + segment.x
+            right = left + segment.width
+            if span.color is not None:
+                draw_paint.rectangle((round(left), 0, round(right) - 1, band[1]),
+                                     fill=parse_color(span.color))
+            if span.underline and right > left:
+                y = shifted.baseline + UNDERLINE_OFFSET * em
+                thickness = max(1.0, UNDERLINE_THICKNESS * em)
+                draw_mask.rectangle((round(left), round(y), round(right) - 1,
+                                     round(y + thickness) - 1), fill=255)
+        paint.putalpha(ImageChops.multiply(mask, paint.getchannel("A")))
+        out.alpha_composite(paint, dest=(0, top))
+    if has_emoji:
+        if base[3] != 255:
+            emoji.putalpha(emoji.getchannel("A").point(lambda v: v * base[3] // 255))
+        out = Image.alpha_composite(out, emoji)
     return out
 
 

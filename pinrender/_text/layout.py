@@ -14,10 +14,22 @@ from typing import Literal
 
 from .._model import TextLayer
 from . import bidi
-from .breaking import ELLIPSIS, SOFT_HYPHEN, Rules, Span, balance, ellipsize, greedy, nowrap, trim
+from .breaking import (
+    ELLIPSIS,
+    SOFT_HYPHEN,
+    Rules,
+    Span,
+    Widths,
+    balance,
+    ellipsize,
+    greedy,
+    nowrap,
+    trim,
+)
 from .hyphenation import DEFAULT_LANG, hyphenation_points
+from .markup import SpanStyle, has_markup, parse
 from .registry import FontRegistry
-from .runs import Run, Style, build_line, text_width
+from .runs import Run, Segment, Style, build_line, build_rich_line, styled_width, text_width
 from .segment import clusters, transform
 from .shaping import require_shaping
 
@@ -40,6 +52,8 @@ class ShapedLine:
     baseline: float = 0.0  # y of the alphabetic baseline
     direction: Direction = "ltr"  # of the paragraph this line belongs to
     runs: tuple[Run, ...] = field(default=(), compare=False, repr=False)
+    # Parts drawn in one span's style, in display order (one for plain text).
+    segments: tuple[Segment, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,26 @@ class TextLayout:
     truncated: bool
     direction: Direction = "ltr"  # of the first paragraph
     line_height: float = 0.0
+    spans: tuple[SpanStyle, ...] = (SpanStyle(),)  # what each segment's `span` indexes
+
+
+@dataclass(frozen=True)
+class _Content:
+    """The layer's text as paragraphs of plain text and, for rich text, each code point's span."""
+
+    paragraphs: list[str]
+    spans: list[tuple[int, ...]] | None  # None: one span, the layer's own style
+    table: tuple[SpanStyle, ...]
+
+    def line_spans(self, p: _Plain) -> tuple[int, ...]:
+        if self.spans is None:
+            return (0,) * len(p.text)
+        of = self.spans[p.paragraph]
+        out: list[int] = []
+        for i in p.source:
+            # An added hyphen or ellipsis takes the style of what it follows.
+            out.append(of[i] if i != _ADDED else (out[-1] if out else 0))
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -60,21 +94,50 @@ class _Plain:
     source: tuple[int, ...]  # each code point's index in its paragraph, or _ADDED
 
 
-def _style(layer: TextLayer, size: float) -> Style:
+def _style(layer: TextLayer, size: float, span: SpanStyle | None = None) -> Style:
+    span = span or SpanStyle()
     return Style(
         family=layer.fontFamily,
-        weight=layer.fontWeight,
-        italic=layer.fontStyle == "italic",
+        weight=layer.fontWeight if span.weight is None else span.weight,
+        italic=layer.fontStyle == "italic" if span.italic is None else span.italic,
         size=size,
         letter_spacing=layer.letterSpacing,
     )
 
 
-def _paragraphs(layer: TextLayer) -> list[str]:
-    text = transform(layer.text, layer.textTransform)
+def _styles(layer: TextLayer, size: float, content: _Content) -> tuple[Style, ...]:
+    return tuple(_style(layer, size, span) for span in content.table)
+
+
+def _normalise(text: str) -> str:
     # A tab is a space, as in CSS `white-space: normal` (fonts draw tabs as anything or nothing).
-    text = text.replace("\t", " ")
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _content(layer: TextLayer) -> _Content:
+    if not (layer.richText and has_markup(layer.text)):
+        text = _normalise(transform(layer.text, layer.textTransform))
+        return _Content(text.split("\n"), None, (SpanStyle(),))
+    table: list[SpanStyle] = [SpanStyle()]
+    chars: list[str] = []
+    owners: list[int] = []
+    for piece in parse(layer.text):
+        if piece.style not in table:
+            table.append(piece.style)
+        text = _normalise(transform(piece.text, layer.textTransform))
+        chars.append(text)
+        owners.extend([table.index(piece.style)] * len(text))
+    joined = "".join(chars)
+    if len(table) == 1:  # only escapes: plain text
+        return _Content(joined.split("\n"), None, tuple(table))
+    paragraphs: list[str] = []
+    spans: list[tuple[int, ...]] = []
+    start = 0
+    for paragraph in joined.split("\n"):
+        paragraphs.append(paragraph)
+        spans.append(tuple(owners[start : start + len(paragraph)]))
+        start += len(paragraph) + 1
+    return _Content(paragraphs, spans, tuple(table))
 
 
 def _rules(layer: TextLayer, fonts: FontRegistry) -> Rules:
@@ -91,21 +154,37 @@ def _rules(layer: TextLayer, fonts: FontRegistry) -> Rules:
     )
 
 
+def _rich_widths(paragraph: str, owners: tuple[int, ...], styles: tuple[Style, ...],
+                 fonts: FontRegistry) -> Widths:
+    def widths(start: int, end: int, trimmed: bool) -> float:
+        if trimmed:
+            end = start + len(trim(paragraph[start:end]))
+        keep = [i for i in range(start, end) if paragraph[i] != SOFT_HYPHEN]
+        text = "".join(paragraph[i] for i in keep)
+        return styled_width(text, tuple(owners[i] for i in keep), styles, fonts)
+
+    return widths
+
+
 def _wrap(
-    paragraphs: list[str], layer: TextLayer, style: Style, fonts: FontRegistry
+    content: _Content, layer: TextLayer, style: Style, fonts: FontRegistry
 ) -> list[_Plain]:
     def measure(text: str) -> float:
         return text_width(text, style, fonts)
 
     rules = _rules(layer, fonts)
+    styles = _styles(layer, style.size, content)
     plain: list[_Plain] = []
-    for index, paragraph in enumerate(paragraphs):
+    for index, paragraph in enumerate(content.paragraphs):
+        widths = None
+        if content.spans is not None:
+            widths = _rich_widths(paragraph, content.spans[index], styles, fonts)
         if layer.textWrap == "nowrap":
             spans = nowrap(paragraph)
         elif layer.textWrap == "balance":
-            spans = balance(paragraph, layer.width, measure, rules)
+            spans = balance(paragraph, layer.width, measure, rules, widths)
         else:
-            spans = greedy(paragraph, layer.width, measure, rules)
+            spans = greedy(paragraph, layer.width, measure, rules, widths)
         plain.extend(_plain(paragraph, index, span, rules) for span in spans)
     return plain
 
@@ -121,48 +200,75 @@ def _plain(paragraph: str, index: int, span: Span, rules: Rules) -> _Plain:
     return _Plain(text, index, tuple(source))
 
 
-def _exact_width(p: _Plain, paragraphs: list[str], style: Style, fonts: FontRegistry) -> float:
+def _built(
+    p: _Plain, layer: TextLayer, content: _Content, style: Style, fonts: FontRegistry
+) -> tuple[tuple[Run, ...], float, tuple[Segment, ...]]:
+    """The line's runs in display order, its width and its span segments."""
+    rtl, levels = bidi.embedding_levels(content.paragraphs[p.paragraph])
+    line_levels = _levels_for(p, levels, rtl)
+    if content.spans is None:
+        runs, width = build_line(p.text, line_levels, style, fonts)
+        return runs, width, (Segment(0, 0, len(p.text), 0.0, width, 0),)
+    styles = _styles(layer, style.size, content)
+    return build_rich_line(p.text, line_levels, content.line_spans(p), styles, fonts)
+
+
+def _exact_width(
+    p: _Plain, layer: TextLayer, content: _Content, style: Style, fonts: FontRegistry
+) -> float:
     """The width the line will really have: runs split at bidi levels shape (kern) apart."""
-    rtl, levels = bidi.embedding_levels(paragraphs[p.paragraph])
-    return build_line(p.text, _levels_for(p, levels, rtl), style, fonts)[1]
+    return _built(p, layer, content, style, fonts)[1]
 
 
 def _ellipsize_exact(
-    p: _Plain, width: float, paragraphs: list[str], style: Style, fonts: FontRegistry
+    p: _Plain, width: float, layer: TextLayer, content: _Content, style: Style, fonts: FontRegistry
 ) -> _Plain:
     """Cut a line to fit with "…"; re-checked with the exact width, which can exceed the estimate."""
     text = p.text
+    owners = content.line_spans(p)
+    styles = _styles(layer, style.size, content)
+
+    def measure(t: str) -> float:
+        # ellipsize() measures a prefix of the line with "…" after it; the "…" takes the style
+        # of the character before it.
+        if content.spans is None:
+            return text_width(t, style, fonts)
+        body = owners[: len(t) - len(ELLIPSIS)]
+        tail = (body[-1] if body else 0,) * (len(t) - len(body))
+        return styled_width(t, body + tail, styles, fonts)
+
     while True:
-        shown = ellipsize(text, width, lambda t: text_width(t, style, fonts))
+        shown = ellipsize(text, width, measure)
         kept = len(shown) - len(ELLIPSIS)
         cut = _Plain(shown, p.paragraph, p.source[:kept] + (_ADDED,) * len(ELLIPSIS))
-        if cut.text == ELLIPSIS or _exact_width(cut, paragraphs, style, fonts) <= width + _EPSILON:
+        if cut.text == ELLIPSIS or _exact_width(cut, layer, content, style, fonts) <= width + _EPSILON:
             return cut
         text = "".join(clusters(cut.text[: -len(ELLIPSIS)])[:-1])  # one cluster shorter
 
 
-def _fits(layer: TextLayer, size: float, fonts: FontRegistry, paragraphs: list[str]) -> bool:
+def _fits(layer: TextLayer, size: float, fonts: FontRegistry, content: _Content) -> bool:
     style = _style(layer, size)
-    plain = _wrap(paragraphs, layer, style, fonts)
+    plain = _wrap(content, layer, style, fonts)
     if layer.maxLines is not None and len(plain) > layer.maxLines:
         return False
     if len(plain) * size * layer.lineHeight > layer.height + _EPSILON:
         return False
-    return all(_exact_width(p, paragraphs, style, fonts) <= layer.width + _EPSILON for p in plain)
+    return all(_exact_width(p, layer, content, style, fonts) <= layer.width + _EPSILON
+               for p in plain)
 
 
-def _fit_size(layer: TextLayer, fonts: FontRegistry, paragraphs: list[str]) -> tuple[float, bool]:
+def _fit_size(layer: TextLayer, fonts: FontRegistry, content: _Content) -> tuple[float, bool]:
     """Largest size in [minFontSize, fontSize] that fits, by bisection; (size, found a fit)."""
     top = layer.fontSize
     bottom = min(layer.minFontSize, top)
-    if _fits(layer, top, fonts, paragraphs):
+    if _fits(layer, top, fonts, content):
         return top, True
-    if not _fits(layer, bottom, fonts, paragraphs):
+    if not _fits(layer, bottom, fonts, content):
         return bottom, False
     lo, hi = bottom, top  # lo always fits, hi never does
     while hi - lo > _FIT_STEP:
         mid = (lo + hi) / 2
-        if _fits(layer, mid, fonts, paragraphs):
+        if _fits(layer, mid, fonts, content):
             lo = mid
         else:
             hi = mid
@@ -176,16 +282,16 @@ def layout_text(layer: TextLayer, fonts: FontRegistry) -> TextLayout:
     Pillow has none (see shaping.py).
     """
     fonts.check_family(layer.fontFamily)
-    paragraphs = _paragraphs(layer)
-    for paragraph in paragraphs:
+    content = _content(layer)
+    for paragraph in content.paragraphs:
         require_shaping(paragraph)
     size, fitted = layer.fontSize, True
     if layer.autoFit:
-        size, fitted = _fit_size(layer, fonts, paragraphs)
+        size, fitted = _fit_size(layer, fonts, content)
     style = _style(layer, size)
     line_height = size * layer.lineHeight
 
-    plain = _wrap(paragraphs, layer, style, fonts)
+    plain = _wrap(content, layer, style, fonts)
     limit = layer.maxLines
     if layer.autoFit and not fitted:
         # No size fits: keep what the box height holds and mark the cut with an ellipsis.
@@ -196,21 +302,21 @@ def layout_text(layer: TextLayer, fonts: FontRegistry) -> TextLayout:
         plain = plain[:limit]
         if plain:
             last = plain[-1]
-            plain[-1] = _ellipsize_exact(last, layer.width, paragraphs, style, fonts)
+            plain[-1] = _ellipsize_exact(last, layer.width, layer, content, style, fonts)
     cut_wide = layer.textWrap == "nowrap" and (layer.maxLines is not None or layer.autoFit)
     if cut_wide:
         # text-overflow: ellipsis for unwrapped lines wider than the box.
         for i, p in enumerate(plain):
-            if _exact_width(p, paragraphs, style, fonts) > layer.width + _EPSILON:
-                plain[i] = _ellipsize_exact(p, layer.width, paragraphs, style, fonts)
+            if _exact_width(p, layer, content, style, fonts) > layer.width + _EPSILON:
+                plain[i] = _ellipsize_exact(p, layer.width, layer, content, style, fonts)
                 truncated = True
-    return _place(layer, plain, paragraphs, style, fonts, line_height, truncated)
+    return _place(layer, plain, content, style, fonts, line_height, truncated)
 
 
 def _place(
     layer: TextLayer,
     plain: list[_Plain],
-    paragraphs: list[str],
+    content: _Content,
     style: Style,
     fonts: FontRegistry,
     line_height: float,
@@ -227,9 +333,8 @@ def _place(
     lines: list[ShapedLine] = []
     first_direction: Direction = "ltr"
     for i, p in enumerate(plain):
-        rtl, levels = bidi.embedding_levels(paragraphs[p.paragraph])
-        line_levels = _levels_for(p, levels, rtl)
-        runs, width = build_line(p.text, line_levels, style, fonts)
+        rtl = bidi.embedding_levels(content.paragraphs[p.paragraph])[0]
+        runs, width, segments = _built(p, layer, content, style, fonts)
         x = {"left": 0.0, "center": (layer.width - width) / 2, "right": layer.width - width}[
             layer.textAlign
         ]
@@ -237,11 +342,39 @@ def _place(
         direction: Direction = "rtl" if rtl else "ltr"
         if i == 0:
             first_direction = direction
-        lines.append(ShapedLine(p.text, x, y, width, line_height, y + baseline_offset, direction, runs))
-    return TextLayout(style.size, tuple(lines), truncated, first_direction, line_height)
+        lines.append(ShapedLine(p.text, x, y, width, line_height, y + baseline_offset, direction,
+                                runs, segments))
+    return TextLayout(style.size, tuple(lines), truncated, first_direction, line_height,
+                      content.table)
 
 
 def _levels_for(p: _Plain, levels: tuple[int, ...], rtl: bool) -> tuple[int, ...]:
     # An added ellipsis or hyphen at the end takes the paragraph's level, as trailing neutrals
     # do (UAX #9 rule L1).
     return tuple(levels[i] if i != _ADDED else (1 if rtl else 0) for i in p.source)
+
+
+@dataclass(frozen=True)
+class SpanBox:
+    """One segment of a line as layout() reports it: its text, resolved style and box."""
+
+    text: str
+    x: float  # relative to the line's left edge
+    width: float
+    weight: int
+    italic: bool
+    color: str | None  # None: the layer's colour
+    underline: bool
+    synthetic: tuple[str, ...]  # "oblique" when the family has no italic face for it
+
+
+def span_boxes(layer: TextLayer, layout: TextLayout, line: ShapedLine) -> tuple[SpanBox, ...]:
+    boxes: list[SpanBox] = []
+    for segment in line.segments:
+        span = layout.spans[segment.span]
+        run = line.runs[segment.run] if segment.run < len(line.runs) else None
+        style = _style(layer, layout.font_size, span)
+        synthetic = ("oblique",) if run is not None and run.match.oblique else ()
+        boxes.append(SpanBox(line.text[segment.start : segment.end], segment.x, segment.width,
+                             style.weight, style.italic, span.color, span.underline, synthetic))
+    return tuple(boxes)

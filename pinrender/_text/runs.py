@@ -97,6 +97,79 @@ def _text_width(text: str, style: Style, fonts: FontRegistry) -> float:
     return total
 
 
+@dataclass(frozen=True)
+class Segment:
+    """The part of a line drawn in one span's style, in display order: code points [start, end)
+    of the line's text, at x (relative to the line's left edge) and as wide as `width`."""
+
+    span: int
+    start: int
+    end: int
+    x: float
+    width: float
+    run: int  # index of the run it is part of (a run may carry several colour spans)
+
+
+def _advance(match: Match, style: Style, text: str, rtl: bool) -> float:
+    width = measure(match, style.size, text, rtl) if text else 0.0
+    if style.letter_spacing and text:
+        width += style.letter_spacing * _spacing_count(text)
+    return width
+
+
+def build_rich_line(
+    text: str, levels: tuple[int, ...], spans: tuple[int, ...], styles: tuple[Style, ...],
+    fonts: FontRegistry,
+) -> tuple[tuple[Run, ...], float, tuple[Segment, ...]]:
+    """build_line for styled spans: `spans` gives each code point's span, `styles` each span's
+    Style. Spans that shape alike (they differ only in paint) are shaped together, which keeps
+    kerning and joining across their boundary; a run is then cut into paint segments."""
+    logical: list[tuple[str, Match, int, Style, int]] = []
+    i = 0
+    while i < len(text):
+        style = styles[spans[i]]
+        j = i + 1
+        while j < len(text) and styles[spans[j]] == style:
+            j += 1
+        for piece, match, start in font_pieces(text[i:j], style, fonts):
+            begin = i + start
+            run_start = 0
+            for k in range(1, len(piece) + 1):
+                if k == len(piece) or levels[begin + k] != levels[begin + run_start]:
+                    logical.append((piece[run_start:k], match, levels[begin + run_start], style,
+                                    begin + run_start))
+                    run_start = k
+        i = j
+    order = bidi.visual_order([level for _, _, level, _, _ in logical])
+    runs: list[Run] = []
+    segments: list[Segment] = []
+    x = 0.0
+    for index in order:
+        piece, match, level, style, begin = logical[index]
+        rtl = level % 2 == 1
+        width = _advance(match, style, piece, rtl)
+        cuts = [0] + [k for k in range(1, len(piece)) if spans[begin + k] != spans[begin + k - 1]]
+        cuts.append(len(piece))
+        pieces = list(zip(cuts, cuts[1:], strict=False))
+        if rtl:
+            pieces.reverse()  # display order runs right to left through the logical text
+        for a, b in pieces:
+            if len(pieces) == 1:
+                left, right = 0.0, width
+            elif rtl:
+                left = width - _advance(match, style, piece[:b], rtl)
+                right = width - _advance(match, style, piece[:a], rtl)
+            else:
+                left = _advance(match, style, piece[:a], rtl)
+                right = _advance(match, style, piece[:b], rtl)
+            segments.append(Segment(spans[begin + a], begin + a, begin + b, x + left, right - left,
+                                    len(runs)))
+        runs.append(Run(text=piece, match=match, rtl=rtl, x=x, width=width,
+                        spacing=style.letter_spacing))
+        x += width
+    return tuple(runs), x, tuple(segments)
+
+
 def build_line(
     text: str, levels: tuple[int, ...], style: Style, fonts: FontRegistry
 ) -> tuple[tuple[Run, ...], float]:
@@ -125,3 +198,18 @@ def build_line(
         runs.append(Run(text=piece, match=match, rtl=rtl, x=x, width=width, spacing=spacing))
         x += width
     return tuple(runs), x
+
+
+def styled_width(text: str, spans: tuple[int, ...], styles: tuple[Style, ...],
+                 fonts: FontRegistry) -> float:
+    """Advance width of styled text: each stretch of one Style measured (and kerned) whole."""
+    total = 0.0
+    i = 0
+    while i < len(text):
+        style = styles[spans[i]]
+        j = i + 1
+        while j < len(text) and styles[spans[j]] == style:
+            j += 1
+        total += text_width(text[i:j], style, fonts)
+        i = j
+    return total
