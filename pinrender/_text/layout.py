@@ -27,6 +27,7 @@ from .breaking import (
     trim,
 )
 from .hyphenation import DEFAULT_LANG, hyphenation_points
+from .loader import ink_extent
 from .markup import SpanStyle, has_markup, parse
 from .registry import FontRegistry
 from .runs import Run, Segment, Style, build_line, build_rich_line, styled_width, text_width
@@ -213,6 +214,38 @@ def _built(
     return build_rich_line(p.text, line_levels, content.line_spans(p), styles, fonts)
 
 
+def _line_box(
+    runs: tuple[Run, ...], style: Style, fonts: FontRegistry, line_height: float
+) -> tuple[float, float]:
+    """The line box's extent above and below the baseline.
+
+    CSS half-leading centres the primary font's content area in `line_height`. Glyphs of a
+    fallback face that reach past that box enlarge it, so a taller script (stacked Thai or
+    Devanagari marks) or an emoji is neither clipped nor drawn into the next line. What counts is
+    the ink the run really has, not the face's ascent and descent: Arabic and CJK faces declare
+    extents far taller than most of their text, and a browser keeps a numeric line-height for
+    them. The primary face never enlarges it, which keeps a tight lineHeight tight.
+    """
+    primary = fonts.match(style.family, style.weight, style.italic)
+    ascent, descent = (primary.face.ascent, primary.face.descent) if primary else (0.8, 0.2)
+    above = (line_height - (ascent + descent) * style.size) / 2 + ascent * style.size
+    below = line_height - above
+    main = primary.face.family if primary else None
+    for run in runs:
+        if run.match.face.family != main and run.text.strip():
+            top, bottom = ink_extent(run.match, style.size, run.text, run.rtl)
+            above, below = max(above, top), max(below, bottom)
+    return above, below
+
+
+def _height(
+    plain: list[_Plain], layer: TextLayer, content: _Content, style: Style, fonts: FontRegistry
+) -> float:
+    line_height = style.size * layer.lineHeight
+    return sum(sum(_line_box(_built(p, layer, content, style, fonts)[0], style, fonts, line_height))
+               for p in plain)
+
+
 def _exact_width(
     p: _Plain, layer: TextLayer, content: _Content, style: Style, fonts: FontRegistry
 ) -> float:
@@ -253,8 +286,14 @@ def _fits(layer: TextLayer, size: float, fonts: FontRegistry, content: _Content)
         return False
     if len(plain) * size * layer.lineHeight > layer.height + _EPSILON:
         return False
-    return all(_exact_width(p, layer, content, style, fonts) <= layer.width + _EPSILON
-               for p in plain)
+    height = 0.0
+    for p in plain:
+        runs, width, _ = _built(p, layer, content, style, fonts)
+        if width > layer.width + _EPSILON:
+            return False
+        above, below = _line_box(runs, style, fonts, style.size * layer.lineHeight)
+        height += above + below
+    return height <= layer.height + _EPSILON
 
 
 def _fit_size(layer: TextLayer, fonts: FontRegistry, content: _Content) -> tuple[float, bool]:
@@ -297,6 +336,11 @@ def layout_text(layer: TextLayer, fonts: FontRegistry) -> TextLayout:
         # No size fits: keep what the box height holds and mark the cut with an ellipsis.
         by_height = math.floor((layer.height + _EPSILON) / line_height)
         limit = by_height if limit is None else min(limit, by_height)
+        # Lines a fallback face enlarged take more of the height.
+        while limit > 0 and _height(plain[:limit], layer, content, style, fonts) > (
+            layer.height + _EPSILON
+        ):
+            limit -= 1
     truncated = limit is not None and len(plain) > limit
     if truncated:
         plain = plain[:limit]
@@ -322,28 +366,28 @@ def _place(
     line_height: float,
     truncated: bool,
 ) -> TextLayout:
-    primary = fonts.match(style.family, style.weight, style.italic)
-    ascent, descent = (primary.face.ascent, primary.face.descent) if primary else (0.8, 0.2)
-    # CSS half-leading: the glyphs' content area is centred in the line box.
-    baseline_offset = (line_height - (ascent + descent) * style.size) / 2 + ascent * style.size
-    block = len(plain) * line_height
+    built = [_built(p, layer, content, style, fonts) for p in plain]
+    boxes = [_line_box(runs, style, fonts, line_height) for runs, _, _ in built]
+    block = sum(above + below for above, below in boxes)
     top = {"top": 0.0, "middle": (layer.height - block) / 2, "bottom": layer.height - block}[
         layer.verticalAlign
     ]
     lines: list[ShapedLine] = []
     first_direction: Direction = "ltr"
-    for i, p in enumerate(plain):
+    y = top
+    for i, (p, (runs, width, segments), (above, below)) in enumerate(
+        zip(plain, built, boxes, strict=True)
+    ):
         rtl = bidi.embedding_levels(content.paragraphs[p.paragraph])[0]
-        runs, width, segments = _built(p, layer, content, style, fonts)
         x = {"left": 0.0, "center": (layer.width - width) / 2, "right": layer.width - width}[
             layer.textAlign
         ]
-        y = top + i * line_height
         direction: Direction = "rtl" if rtl else "ltr"
         if i == 0:
             first_direction = direction
-        lines.append(ShapedLine(p.text, x, y, width, line_height, y + baseline_offset, direction,
+        lines.append(ShapedLine(p.text, x, y, width, above + below, y + above, direction,
                                 runs, segments))
+        y += above + below
     return TextLayout(style.size, tuple(lines), truncated, first_direction, line_height,
                       content.table)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 
 from PIL import ImageFont
 
@@ -81,3 +82,13 @@ def measure(match: Match, size: float, text: str, rtl: bool = False) -> float:
             for _ in range(MAX_WIDTHS // 4):
                 _widths.popitem(last=False)
     return width
+
+
+@lru_cache(maxsize=4096)
+def ink_extent(match: Match, size: float, text: str, rtl: bool = False) -> tuple[float, float]:
+    """How far the drawn glyphs of `text` reach above and below the baseline, in px."""
+    font = get_font(match, size)
+    scale = scale_for(match, size)
+    mode = "RGBA" if match.face.bitmap else "L"
+    box = font.getbbox(text, mode=mode, anchor="ls", direction=direction_arg(rtl))
+    return max(0.0, -box[1] * scale), max(0.0, box[3] * scale)
