@@ -37,7 +37,7 @@ DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 class LineSpan:
     """A part of a line drawn in one style (rich text spans; a plain line has one), in display
     order, in canvas coordinates. `color` None is the layer's colour; `synthetic` lists faces
-    made up because the family lacks them ("oblique")."""
+    made up because the family lacks them ("bold", "oblique")."""
 
     text: str
     x: float

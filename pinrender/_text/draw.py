@@ -131,6 +131,7 @@ def _draw_outline_run(
     draw: ImageDraw.ImageDraw, line: ShapedLine, run: Run, size: float, offset: tuple[float, float]
 ) -> None:
     font = get_font(run.match, size)
+    stroke = synthetic_bold_stroke(size) if run.match.bold else 0.0
     for text, dx in _pieces(run, size):
         draw.text(
             (line.x + run.x + dx + offset[0], line.baseline + offset[1]),
@@ -139,7 +140,16 @@ def _draw_outline_run(
             fill=255,
             anchor="ls",
             direction=direction_arg(run.rtl),
+            stroke_width=stroke,
+            stroke_fill=255,
         )
+
+
+def synthetic_bold_stroke(size: float) -> float:
+    """How far synthetic bold grows each outline, as Skia's fake bold does: 1/24 of the size at
+    9 px down to 1/32 at 36 px and above, split over both sides of the stroke."""
+    ratio = 1 / 24 + (1 / 32 - 1 / 24) * min(1.0, max(0.0, (size - 9) / (36 - 9)))
+    return size * ratio / 2
 
 
 def _draw_oblique_run(mask: Image.Image, line: ShapedLine, run: Run, size: float) -> None:

@@ -409,7 +409,7 @@ class SpanBox:
     italic: bool
     color: str | None  # None: the layer's colour
     underline: bool
-    synthetic: tuple[str, ...]  # "oblique" when the family has no italic face for it
+    synthetic: tuple[str, ...]  # "bold", "oblique": made up, the family has no such face
 
 
 def span_boxes(layer: TextLayer, layout: TextLayout, line: ShapedLine) -> tuple[SpanBox, ...]:
@@ -418,7 +418,9 @@ def span_boxes(layer: TextLayer, layout: TextLayout, line: ShapedLine) -> tuple[
         span = layout.spans[segment.span]
         run = line.runs[segment.run] if segment.run < len(line.runs) else None
         style = _style(layer, layout.font_size, span)
-        synthetic = ("oblique",) if run is not None and run.match.oblique else ()
+        synthetic = tuple(name for name, made in (("bold", run is not None and run.match.bold),
+                                                  ("oblique", run is not None and run.match.oblique))
+                          if made)
         boxes.append(SpanBox(line.text[segment.start : segment.end], segment.x, segment.width,
                              style.weight, style.italic, span.color, span.underline, synthetic))
     return tuple(boxes)

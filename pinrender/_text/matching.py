@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from .faces import SOURCE_PRIORITY, Face
 
+SYNTHETIC_BOLD_FROM = 600
+
 
 @dataclass(frozen=True)
 class Match:
     face: Face
     weight: int  # the wght axis value to set on a variable face; the face's weight otherwise
     oblique: bool  # italic was asked for and the family has none: shear the upright face
+    bold: bool = False  # 600 or more was asked for and the family's heaviest face is lighter
 
 
 def _weight_rank(face: Face, want: int) -> tuple[int, float]:
@@ -40,4 +43,6 @@ def match_face(faces: Sequence[Face], weight: int, italic: bool) -> Match | None
     styled = [f for f in faces if f.italic == italic] or list(faces)
     best = min(styled, key=lambda f: (_weight_rank(f, weight), SOURCE_PRIORITY[f.source], f.path, f.index))
     value = min(max(weight, best.weight_min), best.weight_max)
-    return Match(face=best, weight=value, oblique=italic and not best.italic)
+    # As browsers do: a bold that the family cannot give is made by thickening the outlines.
+    bold = weight >= SYNTHETIC_BOLD_FROM and best.weight_max < SYNTHETIC_BOLD_FROM
+    return Match(face=best, weight=value, oblique=italic and not best.italic, bold=bold)
