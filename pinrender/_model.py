@@ -311,6 +311,9 @@ class TextLayer(LayerBase):
     maxLines: Annotated[int, Field(ge=1, le=1000)] | None = None
     autoFit: bool = False
     minFontSize: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = 8.0
+    # The text's language as a BCP 47 tag (`ja`, `zh-Hans`, `zh-Hant`, `ko`, `de-CH`): it picks
+    # a CJK font's glyph variants (its `locl` feature) and the `hyphens: auto` dictionary.
+    lang: Annotated[str, Field(max_length=35, pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")] | None = None
 
     @field_validator("fontWeight", mode="before")
     @classmethod

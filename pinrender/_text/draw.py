@@ -15,7 +15,7 @@ from PIL import Image, ImageChops, ImageDraw
 from .._color import parse_color
 from .._model import TextLayer
 from .layout import ShapedLine, TextLayout
-from .loader import direction_arg, get_font, measure, scale_for
+from .loader import direction_arg, get_font, language_arg, measure, scale_for
 from .registry import FontRegistry
 from .runs import Run
 from .segment import clusters, is_cursive
@@ -118,7 +118,7 @@ def _pieces(run: Run, size: float) -> list[tuple[str, float]]:
     start = 0.0
     for cluster in parts:
         prefix += cluster
-        end = measure(run.match, size, prefix, run.rtl)
+        end = measure(run.match, size, prefix, run.rtl, run.lang)
         glyph = end - start
         # In RTL the logical order runs leftwards from the run's right edge.
         out.append((cluster, run.width - advance - glyph if run.rtl else advance))
@@ -140,6 +140,7 @@ def _draw_outline_run(
             fill=255,
             anchor="ls",
             direction=direction_arg(run.rtl),
+            language=language_arg(run.lang),
             stroke_width=stroke,
             stroke_fill=255,
         )

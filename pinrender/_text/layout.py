@@ -103,6 +103,7 @@ def _style(layer: TextLayer, size: float, span: SpanStyle | None = None) -> Styl
         italic=layer.fontStyle == "italic" if span.italic is None else span.italic,
         size=size,
         letter_spacing=layer.letterSpacing,
+        lang=layer.lang,
     )
 
 
@@ -233,7 +234,7 @@ def _line_box(
     main = primary.face.family if primary else None
     for run in runs:
         if run.match.face.family != main and run.text.strip():
-            top, bottom = ink_extent(run.match, style.size, run.text, run.rtl)
+            top, bottom = ink_extent(run.match, style.size, run.text, run.rtl, run.lang)
             above, below = max(above, top), max(below, bottom)
     return above, below
 

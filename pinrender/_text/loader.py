@@ -17,7 +17,7 @@ MAX_WIDTHS = 20_000
 
 _lock = threading.Lock()
 _fonts: OrderedDict[tuple[str, int, float, int], ImageFont.FreeTypeFont] = OrderedDict()
-_widths: OrderedDict[tuple[str, int, float, int, str, str], float] = OrderedDict()
+_widths: OrderedDict[tuple[str, int, float, int, str, str, str | None], float] = OrderedDict()
 
 
 def load_size(match: Match, size: float) -> float:
@@ -66,16 +66,26 @@ def direction_arg(rtl: bool) -> str | None:
     return "rtl" if rtl else "ltr"
 
 
-def measure(match: Match, size: float, text: str, rtl: bool = False) -> float:
+def language_arg(lang: str | None) -> str | None:
+    """The BCP 47 tag for raqm (HarfBuzz picks the font's `locl` glyphs for it); BASIC has none."""
+    if lang is None or layout_engine() != ImageFont.Layout.RAQM:
+        return None
+    return lang
+
+
+def measure(match: Match, size: float, text: str, rtl: bool = False,
+            lang: str | None = None) -> float:
     """Shaped advance width of `text` drawn with one face at `size` px (kerning, ligatures)."""
     weight = match.weight if match.face.variable else 0
-    key = (match.face.path, match.face.index, round(size, 3), weight, text, "r" if rtl else "l")
+    key = (match.face.path, match.face.index, round(size, 3), weight, text, "r" if rtl else "l",
+           lang)
     with _lock:
         found = _widths.get(key)
     if found is not None:
         return found
     font = get_font(match, size)
-    width = font.getlength(text, direction=direction_arg(rtl)) * scale_for(match, size)
+    width = font.getlength(text, direction=direction_arg(rtl), language=language_arg(lang))
+    width *= scale_for(match, size)
     with _lock:
         _widths[key] = width
         if len(_widths) > MAX_WIDTHS:
@@ -85,10 +95,12 @@ def measure(match: Match, size: float, text: str, rtl: bool = False) -> float:
 
 
 @lru_cache(maxsize=4096)
-def ink_extent(match: Match, size: float, text: str, rtl: bool = False) -> tuple[float, float]:
+def ink_extent(match: Match, size: float, text: str, rtl: bool = False,
+               lang: str | None = None) -> tuple[float, float]:
     """How far the drawn glyphs of `text` reach above and below the baseline, in px."""
     font = get_font(match, size)
     scale = scale_for(match, size)
     mode = "RGBA" if match.face.bitmap else "L"
-    box = font.getbbox(text, mode=mode, anchor="ls", direction=direction_arg(rtl))
+    box = font.getbbox(text, mode=mode, anchor="ls", direction=direction_arg(rtl),
+                       language=language_arg(lang))
     return max(0.0, -box[1] * scale), max(0.0, box[3] * scale)

@@ -23,6 +23,7 @@ class Style:
     italic: bool
     size: float
     letter_spacing: float
+    lang: str | None = None  # BCP 47: picks the font's glyph variants for that language (locl)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Run:
     x: float  # left edge, relative to the line's left edge
     width: float
     spacing: float  # letter-spacing after each cluster of this run (0 for cursive scripts)
+    lang: str | None = None
 
 
 def font_pieces(text: str, style: Style, fonts: FontRegistry) -> list[tuple[str, Match, int]]:
@@ -91,7 +93,7 @@ def text_width(text: str, style: Style, fonts: FontRegistry) -> float:
 def _text_width(text: str, style: Style, fonts: FontRegistry) -> float:
     total = 0.0
     for piece, match, _ in font_pieces(text, style, fonts):
-        total += measure(match, style.size, piece)
+        total += measure(match, style.size, piece, lang=style.lang)
         if style.letter_spacing:
             total += style.letter_spacing * _spacing_count(piece)
     return total
@@ -111,7 +113,7 @@ class Segment:
 
 
 def _advance(match: Match, style: Style, text: str, rtl: bool) -> float:
-    width = measure(match, style.size, text, rtl) if text else 0.0
+    width = measure(match, style.size, text, rtl, style.lang) if text else 0.0
     if style.letter_spacing and text:
         width += style.letter_spacing * _spacing_count(text)
     return width
@@ -165,7 +167,7 @@ def build_rich_line(
             segments.append(Segment(spans[begin + a], begin + a, begin + b, x + left, right - left,
                                     len(runs)))
         runs.append(Run(text=piece, match=match, rtl=rtl, x=x, width=width,
-                        spacing=style.letter_spacing))
+                        spacing=style.letter_spacing, lang=style.lang))
         x += width
     return tuple(runs), x, tuple(segments)
 
@@ -192,10 +194,11 @@ def build_line(
         piece, match, level = logical[index]
         rtl = level % 2 == 1
         spacing = style.letter_spacing
-        width = measure(match, style.size, piece, rtl)
+        width = measure(match, style.size, piece, rtl, style.lang)
         if spacing:
             width += spacing * _spacing_count(piece)
-        runs.append(Run(text=piece, match=match, rtl=rtl, x=x, width=width, spacing=spacing))
+        runs.append(Run(text=piece, match=match, rtl=rtl, x=x, width=width, spacing=spacing,
+                        lang=style.lang))
         x += width
     return tuple(runs), x
 
