@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 WEIGHT_NAMES = {"thin": 100, "extralight": 200, "light": 300, "normal": 400, "regular": 400,
@@ -27,6 +28,11 @@ _ESCAPABLE = frozenset("\\*[]{}")
 _ESCAPED_IN_TEXT = "\\*["  # enough to make any text literal: `]` and braces matter only after `[`
 RUN_KEYS = ("text", "fontWeight", "fontStyle", "color", "underline")
 MAX_DEPTH = 16  # spans nested deeper than this are refused (bounded recursion)
+# Looking ahead for closing delimiters is bounded by this many steps per character of the source,
+# so hostile text (thousands of unclosed `*` or `[`) is refused quickly instead of taking
+# quadratic time; real titles use a small fraction of it.
+_STEPS_PER_CHAR = 64
+_MAX_ATTRIBUTES = 200  # characters between `{` and `}`
 
 
 class MarkupError(ValueError):
@@ -58,26 +64,54 @@ def has_markup(text: str) -> bool:
     return any(ch in text for ch in "\\*[")
 
 
-def parse(source: str) -> list[Piece]:
+class _Budget:
+    """What one parse shares: its step budget, each `[`'s matching `]` (found in one pass), and
+    where a search for a closing `*`/`**` already failed (a later opener before the same end
+    fails too), which keeps unclosed delimiters linear."""
+
+    def __init__(self, source: str) -> None:
+        self.left = _STEPS_PER_CHAR * len(source) + 4096
+        self.failed: dict[tuple[str, int], int] = {}
+        self.pairs: dict[int, int] = {}
+        open_at: list[int] = []
+        i = 0
+        while i < len(source):
+            ch = source[i]
+            if ch == "[":
+                open_at.append(i)
+            elif ch == "]" and open_at:
+                self.pairs[open_at.pop()] = i
+            i = _skip(source, i)
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise MarkupError("too many unclosed * or [ to read as rich text; write \\* and "
+                              "\\[ for literal ones, or set richText: false")
+
+
+@lru_cache(maxsize=1024)
+def parse(source: str) -> tuple[Piece, ...]:
     """Pieces of plain text with their styles, in order; adjacent equal styles merged."""
     out: list[Piece] = []
     if not has_markup(source):
-        return [Piece(source, SpanStyle())] if source else []
-    _parse(source, 0, len(source), SpanStyle(), out, 0)
+        return (Piece(source, SpanStyle()),) if source else ()
+    _parse(source, 0, len(source), SpanStyle(), out, 0, _Budget(source))
     merged: list[Piece] = []
     for piece in out:
         if merged and merged[-1].style == piece.style:
             merged[-1] = Piece(merged[-1].text + piece.text, piece.style)
         elif piece.text:
             merged.append(piece)
-    return merged
+    return tuple(merged)
 
 
 def plain(source: str) -> str:
     return "".join(p.text for p in parse(source))
 
 
-def _parse(s: str, i: int, end: int, style: SpanStyle, out: list[Piece], depth: int) -> None:
+def _parse(s: str, i: int, end: int, style: SpanStyle, out: list[Piece], depth: int,
+           budget: _Budget) -> None:
     if depth > MAX_DEPTH:
         raise MarkupError(f"spans are nested more than {MAX_DEPTH} deep")
     text: list[str] = []
@@ -95,23 +129,23 @@ def _parse(s: str, i: int, end: int, style: SpanStyle, out: list[Piece], depth: 
             continue
         if ch == "*":
             marker = "**" if s.startswith("**", i) and i + 1 < end else "*"
-            close = _closer(s, i + len(marker), end, marker)
+            close = _closer(s, i + len(marker), end, marker, budget)
             if close is not None:
                 flush()
                 inner = replace(style, weight=700) if marker == "**" else replace(style, italic=True)
-                _parse(s, i + len(marker), close, inner, out, depth + 1)
+                _parse(s, i + len(marker), close, inner, out, depth + 1, budget)
                 i = close + len(marker)
                 continue
             text.append(marker)
             i += len(marker)
             continue
         if ch == "[":
-            found = _bracket(s, i, end)
+            found = _bracket(s, i, end, budget)
             if found is not None:
                 close, attrs_end = found
                 flush()
                 inner = _attributes(s[close + 2 : attrs_end], style)
-                _parse(s, i + 1, close, inner, out, depth + 1)
+                _parse(s, i + 1, close, inner, out, depth + 1, budget)
                 i = attrs_end + 1
                 continue
         text.append(ch)
@@ -124,12 +158,16 @@ def _skip(s: str, i: int) -> int:
     return i + 2 if s[i] == "\\" and i + 1 < len(s) and s[i + 1] in _ESCAPABLE else i + 1
 
 
-def _closer(s: str, start: int, end: int, marker: str) -> int | None:
+def _closer(s: str, start: int, end: int, marker: str, budget: _Budget) -> int | None:
     """Where an emphasis opened just before `start` closes, or None (then it is plain text)."""
     if start >= end or s[start].isspace():
         return None
+    failed = budget.failed.get((marker, end))
+    if failed is not None and failed <= start:
+        return None
     i = start
     while i < end:
+        budget.spend()
         if s[i] == "\\":
             i = _skip(s, i)
             continue
@@ -140,33 +178,23 @@ def _closer(s: str, start: int, end: int, marker: str) -> int | None:
             i += 2  # a bold delimiter inside italic is not the italic's end
             continue
         if s[i] == "[":
-            found = _bracket(s, i, end)
+            found = _bracket(s, i, end, budget)
             if found is not None:
                 i = found[1] + 1
                 continue
         i += 1
+    budget.failed[(marker, end)] = start
     return None
 
 
-def _bracket(s: str, start: int, end: int) -> tuple[int, int] | None:
+def _bracket(s: str, start: int, end: int, budget: _Budget) -> tuple[int, int] | None:
     """For `[text]{attrs}` at `start`: (index of `]`, index of `}`), or None if it is not one."""
-    depth = 0
-    i = start
-    while i < end:
-        if s[i] == "\\":
-            i = _skip(s, i)
-            continue
-        if s[i] == "[":
-            depth += 1
-        elif s[i] == "]":
-            depth -= 1
-            if depth == 0:
-                if i + 1 < end and s[i + 1] == "{":
-                    close = s.find("}", i + 2, end)
-                    return (i, close) if close != -1 else None
-                return None
-        i += 1
-    return None
+    budget.spend()
+    i = budget.pairs.get(start)
+    if i is None or i >= end or i + 1 >= end or s[i + 1] != "{":
+        return None
+    close = s.find("}", i + 2, min(end, i + 2 + _MAX_ATTRIBUTES))
+    return (i, close) if close != -1 else None
 
 
 def _attributes(spec: str, style: SpanStyle) -> SpanStyle:

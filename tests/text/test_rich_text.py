@@ -187,3 +187,16 @@ def test_runs_draw_their_text_exactly(runs: list[dict[str, Any]]) -> None:
     found = lines(card(runs, width=700, textWrap="nowrap"))
     assert found[0].text == expected.rstrip(" ")
     assert "".join(s.text for s in found[0].spans) == found[0].text
+
+
+@pytest.mark.parametrize("hostile", ["*a " * 1_600, "[a " * 1_600, "**a " * 1_200, "[a]{" * 1_200])
+def test_unclosed_delimiters_stay_text(hostile: str) -> None:
+    """Thousands of unclosed `*` or `[` (linear to read, not quadratic) draw as typed."""
+    block = pinrender.layout(card(hostile, width=700, fontSize=8)).layers["title"]
+    assert "".join(line.text for line in block.lines).replace(" ", "") == hostile.replace(" ", "")
+    assert all(len(line.spans) == 1 for line in block.lines)
+
+
+def test_deep_nesting_is_refused() -> None:
+    with pytest.raises(pinrender.TemplateError, match="nested more than"):
+        pinrender.layout(card("[" * 20 + "a" + "]{bold}" * 20))
