@@ -66,6 +66,11 @@ class TextLayout:
     line_height: float = 0.0
     spans: tuple[SpanStyle, ...] = (SpanStyle(),)  # what each segment's `span` indexes
 
+    @property
+    def height(self) -> float:
+        """The block's height: its lines', which a fallback face may have made taller."""
+        return sum(line.height for line in self.lines)
+
 
 @dataclass(frozen=True)
 class _Content:
