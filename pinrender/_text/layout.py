@@ -126,12 +126,23 @@ def _content(layer: TextLayer) -> _Content:
         text = _normalise(transform(layer.text, layer.textTransform))
         return _Content(text.split("\n"), None, (SpanStyle(),))
     table: list[SpanStyle] = [SpanStyle()]
+    pieces = parse(layer.text)
+    texts = [piece.text for piece in pieces]
+    whole = transform("".join(texts), layer.textTransform)
+    if len(whole) == sum(map(len, texts)):
+        # Transformed whole, so `capitalize` sees words across span boundaries ("**h**ello").
+        cut, texts = 0, []
+        for piece in pieces:
+            texts.append(whole[cut : cut + len(piece.text)])
+            cut += len(piece.text)
+    else:  # a case mapping changed lengths ("ß" -> "SS"): per piece
+        texts = [transform(text, layer.textTransform) for text in texts]
     chars: list[str] = []
     owners: list[int] = []
-    for piece in parse(layer.text):
+    for piece, transformed in zip(pieces, texts, strict=True):
         if piece.style not in table:
             table.append(piece.style)
-        text = _normalise(transform(piece.text, layer.textTransform))
+        text = _normalise(transformed)
         chars.append(text)
         owners.extend([table.index(piece.style)] * len(text))
     joined = "".join(chars)

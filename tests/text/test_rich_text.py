@@ -200,3 +200,14 @@ def test_unclosed_delimiters_stay_text(hostile: str) -> None:
 def test_deep_nesting_is_refused() -> None:
     with pytest.raises(pinrender.TemplateError, match="nested more than"):
         pinrender.layout(card("[" * 20 + "a" + "]{bold}" * 20))
+
+
+@pytest.mark.parametrize(
+    ("text", "how", "shown"),
+    [("**h**ello [w]{color=red}orld", "capitalize", "Hello World"),
+     ("stra**ß**e", "uppercase", "STRASSE")],
+)
+def test_text_transform_sees_words_across_spans(text: str, how: str, shown: str) -> None:
+    line = lines(card(text, textTransform=how))[0]
+    assert line.text == shown
+    assert "".join(s.text for s in line.spans) == shown
