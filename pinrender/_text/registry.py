@@ -68,7 +68,7 @@ class FontRegistry:
         self._fingerprint = ""
         self._match_cache: dict[tuple[str, int, bool], Match | None] = {}
         self._chain_cache: dict[tuple[int, bool], tuple[Match, ...]] = {}
-        self._cluster_cache: dict[tuple[str, str, int, bool], Match] = {}
+        self._cluster_cache: dict[tuple[str, str, int, bool, str | None], Match] = {}
         self._update_fingerprint()
 
     # -- registration -------------------------------------------------------------------------
@@ -212,9 +212,12 @@ class FontRegistry:
     def emoji_faces(self) -> tuple[Match, ...]:
         return tuple(m for m in self.fallback_chain(400, False) if _is_emoji(m.face.family.lower()))
 
-    def face_for(self, cluster: str, family: str, weight: int, italic: bool, emoji: bool) -> Match:
-        """The face that draws a grapheme cluster: the family's own if it covers it, else a fallback."""
-        key = (cluster, family.lower(), weight * 2 + int(italic), emoji)
+    def face_for(self, cluster: str, family: str, weight: int, italic: bool, emoji: bool,
+                 lang: str | None = None) -> Match:
+        """The face that draws a grapheme cluster: the family's own if it covers it, else a
+        fallback; among fallbacks, a CJK family made for `lang` first (Noto Sans CJK JP for ja)."""
+        key = (cluster, family.lower(), weight * 2 + int(italic), emoji,
+               cjk_region(lang) if _is_cjk(cluster) else None)
         found = self._cluster_cache.get(key)  # type: ignore[arg-type]
         if found is not None:
             return found
@@ -224,7 +227,12 @@ class FontRegistry:
             candidates.extend(self.emoji_faces())
         if primary is not None:
             candidates.append(primary)
-        candidates.extend(self.fallback_chain(weight, italic))
+        chain = self.fallback_chain(weight, italic)
+        region = cjk_region(lang) if _is_cjk(cluster) else None
+        if region is not None:
+            suffix = f" {region.lower()}"
+            chain = tuple(sorted(chain, key=lambda m: not m.face.family.lower().endswith(suffix)))
+        candidates.extend(chain)
         found = next((m for m in candidates if m.face.covers(cluster)), None)
         if found is None:
             # Nobody has it: let the primary face draw its .notdef rather than fail the render,
@@ -237,6 +245,36 @@ class FontRegistry:
             self._cluster_cache.clear()
         self._cluster_cache[key] = found  # type: ignore[index]
         return found
+
+
+_CJK_RANGES = ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF),
+               (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+
+
+def _is_cjk(cluster: str) -> bool:
+    """Han, kana, hangul, bopomofo and CJK punctuation: what a CJK font draws per language."""
+    cp = ord(cluster[0]) if cluster else 0
+    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+
+
+def cjk_region(lang: str | None) -> str | None:
+    """The region suffix of the CJK font families made for a language (JP, KR, SC, TC, HK)."""
+    if not lang:
+        return None
+    parts = [p.lower() for p in lang.split("-")]
+    if parts[0] == "ja":
+        return "JP"
+    if parts[0] == "ko":
+        return "KR"
+    if parts[0] != "zh":
+        return None
+    if "hant" in parts:
+        return "HK" if {"hk", "mo"} & set(parts) else "TC"
+    if "hans" in parts:
+        return "SC"
+    if {"hk", "mo"} & set(parts):
+        return "HK"
+    return "TC" if "tw" in parts else "SC"
 
 
 def _face_order(face: Face) -> tuple[int, int, bool, str, int]:

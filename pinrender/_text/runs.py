@@ -56,7 +56,8 @@ def font_pieces(text: str, style: Style, fonts: FontRegistry) -> list[tuple[str,
         ):
             match = previous
         else:
-            match = fonts.face_for(cluster, style.family, style.weight, style.italic, emoji)
+            match = fonts.face_for(cluster, style.family, style.weight, style.italic, emoji,
+                                   style.lang)
         if pieces and pieces[-1][1] == match:
             t, m, start = pieces[-1]
             pieces[-1] = (t + cluster, m, start)

@@ -69,3 +69,22 @@ def test_a_bad_tag_is_a_template_error(bad: str) -> None:
     with pytest.raises(pinrender.TemplateError) as caught:
         pinrender.layout(card(bad))
     assert "layers.t.lang" in str(caught.value)
+
+
+@needs_cjk
+@pytest.mark.parametrize(("lang", "region"), [("ja", "JP"), ("zh-Hans", "SC"), ("zh-Hant", "TC"),
+                                              ("zh-HK", "HK"), ("zh-TW", "TC"), ("ko", "KR")])
+def test_a_cjk_fallback_made_for_the_language_is_chosen(lang: str, region: str) -> None:
+    from pinrender._text import layout_text
+
+    from .helpers import make_layer
+
+    fonts = default_fonts()
+    if not any(f.name.endswith(f" {region}") for f in fonts.families()):
+        pytest.skip(f"no CJK family for {region} installed")
+    run = layout_text(make_layer(text="直", lang=lang), fonts).lines[0].runs[0]
+    assert run.match.face.family.endswith(f" {region}")
+    # Other characters keep their usual fallback, whatever the language: "ℏ" is not in Inter,
+    # and the CJK faces have it too, but Noto Sans comes first.
+    other = layout_text(make_layer(text="ℏ", lang=lang), fonts).lines[0].runs[0]
+    assert other.match.face.family == "Noto Sans"
