@@ -32,7 +32,7 @@ from ._graph import ResultCache
 from ._graph import digest as content_key
 from ._limits import DEFAULT_LIMITS, Limits
 from ._model import Template
-from ._renderer import Layout, Line, Renderer, RenderResult, TextBlock
+from ._renderer import Layout, Line, LineSpan, Renderer, RenderResult, TextBlock
 from ._resolve import parse_template, resolve
 from ._services import Services
 
@@ -49,6 +49,7 @@ __all__ = [
     "LimitError",
     "Limits",
     "Line",
+    "LineSpan",
     "PinrenderError",
     "ProbeInfo",
     "RenderError",

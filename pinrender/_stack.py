@@ -165,6 +165,6 @@ def text_measure(fonts: object) -> Measure:
     def measure(layer: TextLayer) -> tuple[float, float]:
         text = layout_text(layer, fonts)  # type: ignore[arg-type]
         width = max((line.width for line in text.lines), default=0.0)
-        return width, len(text.lines) * text.line_height
+        return width, text.height
 
     return measure

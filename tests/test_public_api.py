@@ -19,7 +19,7 @@ pytestmark = pytest.mark.timeout(120)
 
 PUBLIC = [
     "DEFAULT_LIMITS", "DecodeError", "FORMATS", "FetchError", "FontError", "ImageFormat",
-    "Layout", "LimitError", "Limits", "Line", "PinrenderError", "ProbeInfo", "RenderError",
+    "Layout", "LimitError", "Limits", "Line", "LineSpan", "PinrenderError", "ProbeInfo", "RenderError",
     "RenderResult", "RenderTimeout", "Renderer", "ResultCache", "SIZE_PRESETS", "SafeLoader",
     "Services", "SourceError", "SourceRef", "Template", "TemplateError", "TextBlock",
     "VARIANT_ALIASES", "VARIANT_WIDTHS", "content_key", "default_fonts", "default_renderer",
