@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from . import hosts
-from .links import Links, server_secret
-from .rendering.service import RenderService
+from .backends import BlobStore, MetaStore
+from .http import hosts
+from .services.links import Links, server_secret
+from .services.rendering.service import RenderService
 from .settings import Settings
-from .storage import BlobStore, MetaStore
 
 
 @dataclass

@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     # (`PINRENDER_KEY_HOURLY_REQUESTS='{"key_ab12cd34ef56": 5000}'`).
     key_hourly_requests: dict[str, int] = Field(default_factory=dict)
 
-    # Slow clients (`pinrender serve`; see server/slowclients.py). A request head must arrive whole
+    # Slow clients (`pinrender serve`; see server/http/slowclients.py). A request head must arrive whole
     # within `header_timeout` s; a body must average `body_min_rate` bytes/s after a `body_grace` s
     # head start (0 turns the rate off) and be complete within `request_timeout` s: else 408 and
     # the connection closes. Beyond `max_connections` open connections requests get 503; an idle

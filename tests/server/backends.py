@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pinrender_server.storage import BlobStore, FileBlobStore, MemoryBlobStore, MetaStore, SqliteMetaStore
+from pinrender_server.backends import BlobStore, FileBlobStore, MemoryBlobStore, MetaStore, SqliteMetaStore
 
 BLOB_STORES: dict[str, Callable[[Path], BlobStore]] = {
     "file": lambda tmp: FileBlobStore(tmp / "blobs"),

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 import pinrender
-from pinrender_server.accounts import issue_key
 from pinrender_server.app import create_app
+from pinrender_server.services.accounts import issue_key
 from pinrender_server.settings import Settings
 from tests.server.backends import blobs, meta  # noqa: F401 (fixtures: every storage backend)
 

@@ -20,9 +20,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from pinrender_server.hosting.sweeper import recover, stale_age
+from pinrender_server.families.hosting.sweeper import recover, stale_age
+from pinrender_server.services.usage import FOREVER, STORAGE
 from pinrender_server.settings import Settings
-from pinrender_server.usage import FOREVER, STORAGE
 
 from .conftest import Api, auth, open_api
 from .process import Served, cli, serving

@@ -18,9 +18,9 @@ import pytest
 from PIL import Image
 
 import pinrender
-import pinrender_server.hosting.upload as upload_module
+import pinrender_server.families.hosting.upload as upload_module
+from pinrender_server.services.usage import FOREVER, STORAGE
 from pinrender_server.settings import Settings
-from pinrender_server.usage import FOREVER, STORAGE
 from tests.conftest import corpus_files
 
 from .conftest import Api, auth, open_api

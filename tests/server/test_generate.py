@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import pinrender
+from pinrender_server.services.usage import RENDERS, month
 from pinrender_server.settings import Plan, Settings
-from pinrender_server.usage import RENDERS, month
 
 from .conftest import Api, auth, open_api
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pinrender_server.examples import example_id
+from pinrender_server.families.templates.examples import example_id
 from pinrender_server.settings import Settings
 
 from .conftest import CARD, Api, auth, open_api
@@ -54,7 +54,7 @@ async def test_openapi_comes_from_the_request_models(api: Api) -> None:
     assert set(paths["/api/templates/{id}"]) == {"get", "put", "delete"}
     assert "post" in paths["/api/generate"] and "get" in paths["/api/render"]
     schemas = doc["components"]["schemas"]
-    from pinrender_server.schemas import GenerateRequest, TemplateCreate
+    from pinrender_server.families.templates.schemas import GenerateRequest, TemplateCreate
 
     # jsonData is the core's template model, whose parts are components of their own
     own = TemplateCreate.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -167,8 +167,8 @@ def test_connections_over_the_cap_get_503(server: Served) -> None:
 
 
 def test_settings_reach_uvicorn(tmp_path: Path) -> None:
+    from pinrender_server.http.slowclients import HeadDeadlineProtocol, uvicorn_options
     from pinrender_server.settings import Settings
-    from pinrender_server.slowclients import HeadDeadlineProtocol, uvicorn_options
 
     options = uvicorn_options(Settings(data_dir=tmp_path, header_timeout=3, max_connections=7))
     assert options["http"].func is HeadDeadlineProtocol

@@ -10,14 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pinrender_server.storage import (
-    BlobStore,
-    Claim,
-    ClaimRefused,
-    FileBlobStore,
-    ImageRecord,
-    MetaStore,
-)
+from pinrender_server.backends import BlobStore, Claim, ClaimRefused, FileBlobStore, ImageRecord, MetaStore
 
 NOW = 1_800_000_000.0
 

@@ -13,14 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pinrender_server.accounts import hash_key, issue_key
-from pinrender_server.storage import (
-    BlobStore,
-    FileBlobStore,
-    MetaStore,
-    ResultRecord,
-    TemplateRecord,
-)
+from pinrender_server.backends import BlobStore, FileBlobStore, MetaStore, ResultRecord, TemplateRecord
+from pinrender_server.services.accounts import hash_key, issue_key
 
 # -- blobs -------------------------------------------------------------------------------------
 
@@ -63,7 +57,7 @@ def test_file_blob_put_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     def fail(fd: int) -> None:
         raise OSError("disk on fire")
 
-    monkeypatch.setattr("pinrender_server.storage.blobs.os.fsync", fail)
+    monkeypatch.setattr("pinrender_server.backends.blobs.os.fsync", fail)
     with pytest.raises(OSError):
         store.put("k", b"new")  # fails after writing, before the rename
     assert store.get("k") == b"old"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from pinrender_server.storage import ImageRecord, MetaStore
+from pinrender_server.backends import ImageRecord, MetaStore
 
 
 def _image(account_id: int, **kw: object) -> ImageRecord:

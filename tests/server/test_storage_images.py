@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pinrender_server.storage import ImageRecord, MetaStore
+from pinrender_server.backends import ImageRecord, MetaStore
 
 NOW = 1_800_000_000.0
 

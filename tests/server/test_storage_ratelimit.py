@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pinrender_server.ratelimit import RateLimiter
-from pinrender_server.storage import MetaStore, SqliteMetaStore
+from pinrender_server.backends import MetaStore, SqliteMetaStore
+from pinrender_server.services.ratelimit import RateLimiter
 
 T0 = 1_800_000_000.0
 

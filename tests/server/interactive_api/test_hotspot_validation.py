@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pinrender_server.errors import ApiError
-from pinrender_server.interactive.schemas import ImageUpdate
-from pinrender_server.interactive.validation import validate
+from pinrender_server.families.interactive.schemas import ImageUpdate
+from pinrender_server.families.interactive.validation import validate
+from pinrender_server.http.errors import ApiError
 
 from .conftest import Images
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pinrender_server.accounts import issue_key
+from pinrender_server.backends import ImageRecord
+from pinrender_server.services.accounts import issue_key
 from pinrender_server.settings import Settings
-from pinrender_server.storage import ImageRecord
 from tests.server.conftest import open_api
 
 from .conftest import Images

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import anyio
 import pytest
 
-from pinrender_server.ratelimit import RateLimiter
+from pinrender_server.services.ratelimit import RateLimiter
 from pinrender_server.settings import Settings
 from tests.server.conftest import auth, open_api
 
@@ -53,7 +53,7 @@ async def test_sliding_hour_with_a_controllable_clock(
 
 async def test_per_key_limit_overrides_the_plan(make_settings: Callable[..., Settings]) -> None:
     async with open_api(make_settings(storage="memory://")) as api:
-        issued = __import__("pinrender_server.accounts", fromlist=["issue_key"]).issue_key(
+        issued = __import__("pinrender_server.services.accounts", fromlist=["issue_key"]).issue_key(
             api.ctx.meta, "o@example.com", plan="pro")
         api.app.state.ctx.settings = api.ctx.settings.model_copy(
             update={"key_hourly_requests": {issued.record.id: 1}})

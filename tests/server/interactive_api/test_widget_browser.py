@@ -30,8 +30,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwr
 
 import uvicorn  # noqa: E402 (after the module-level skip)
 
-from pinrender_server.accounts import issue_key  # noqa: E402
 from pinrender_server.app import create_app  # noqa: E402
+from pinrender_server.services.accounts import issue_key  # noqa: E402
 from pinrender_server.settings import Settings  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

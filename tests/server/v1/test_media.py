@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pinrender_server.hosting.sweeper import sweep
+from pinrender_server.families.hosting.sweeper import sweep
 
 from ..conftest import Api, auth
 from .conftest import new_key, upload

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pinrender_server.hosting import fields
-from pinrender_server.hosting import upload as upload_module
+from pinrender_server.families.hosting import fields
+from pinrender_server.families.hosting import upload as upload_module
 from pinrender_server.settings import Settings
 
 from ..conftest import Api, auth, open_api

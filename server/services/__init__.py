@@ -1,0 +1,1 @@
+"""Shared services the families call: rendering, accounts, rate limits, usage, links, visibility."""
