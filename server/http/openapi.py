@@ -16,8 +16,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute, Route
 
-from ..families.templates.schemas import Envelope, ErrorOut
 from .errors import speaks_seed_001
+from .schemas import Envelope, ErrorOut
 
 F = TypeVar("F", bound=Callable[..., Any])
 REF = "#/components/schemas/{model}"

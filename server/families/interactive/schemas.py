@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
-from ..templates.schemas import FETCHABLE_URL
+from ...http.schemas import FETCHABLE_URL
 
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 SCRIPT_SCHEME = re.compile(r"^[\x00-\x20]*(javascript|data|vbscript)[\x00-\x20]*:", re.IGNORECASE)

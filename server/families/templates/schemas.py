@@ -29,10 +29,6 @@ import pinrender
 from ...backends import TemplateRecord
 
 Format = Literal["png", "jpeg", "jpg", "webp", "avif"]
-# A URL the server fetches (`image_url`, `/v1/import`): http(s) with a host name, as JSON Schema
-# writes it for /openapi.json; the SSRF-guarded loader refuses anything else before it connects.
-FETCHABLE_URL = (r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9._~%!$&'()*+,;=-]+(:[0-9]{1,5})?"
-                 r"([/?#][^\x00-\x20]*)?$")
 # Variables are text or numbers (the core refuses booleans: `{{flag}}` has no one spelling).
 Scalar = StrictStr | StrictInt | StrictFloat
 
@@ -186,15 +182,3 @@ class AccountOut(BaseModel):
     renders: UsageOut
     credits: int
     hourlyRequests: int
-
-
-class ErrorOut(BaseModel):
-    success: Literal[False] = False
-    error: str
-    code: int
-    field: str | None = None
-
-
-class Envelope(BaseModel):
-    success: Literal[True] = True
-    data: Any
