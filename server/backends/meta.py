@@ -1,7 +1,7 @@
 """The metadata store: one repository per kind of row, each a small Protocol.
 
 Every backend (SQLite now, PostgreSQL later) implements all of them and passes
-`tests/server/test_storage_conformance.py`. Methods are synchronous: the embedded SQLite answers in
+`tests/server/backends/test_storage_conformance.py`. Methods are synchronous: the embedded SQLite answers in
 microseconds, less than a thread hop would cost; a networked backend can wrap itself.
 """
 

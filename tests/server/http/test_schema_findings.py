@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.server.conftest import Api, auth
-from tests.server.interactive_api.conftest import b64, png_bytes
+from tests.server.families.interactive.conftest import b64, png_bytes
 
 pytestmark = pytest.mark.anyio
 

@@ -12,8 +12,8 @@ import pytest
 
 from pinrender_server.families.templates.examples import example_id
 from pinrender_server.settings import Settings
-
-from .conftest import CARD, Api, auth, open_api
+from tests.conftest import REPO
+from tests.server.conftest import CARD, Api, auth, open_api
 
 pytestmark = pytest.mark.anyio
 
@@ -94,7 +94,7 @@ async def test_examples_load_with_stable_ids_and_update(
 ) -> None:
     examples = tmp_path / "examples"
     (examples / "photos").mkdir(parents=True)
-    repo_examples = Path(__file__).resolve().parents[2] / "examples"
+    repo_examples = REPO / "examples"
     card = json.loads(json.dumps(CARD))
     card["layers"].append({"name": "pic", "type": "image", "x": 0, "y": 0, "width": 20,
                            "height": 20, "image_url": "photos/logo.png"})
@@ -140,7 +140,7 @@ async def test_empty_home_page_says_how_to_load_the_examples(
 async def test_repo_examples_all_load_and_render(make_settings: Callable[..., Settings]) -> None:
     async with open_api(make_settings(load_examples=True)) as api:
         public = api.ctx.meta.templates.list_public()
-        repo_examples = Path(__file__).resolve().parents[2] / "examples"
+        repo_examples = REPO / "examples"
         assert len(public) == len(list(repo_examples.glob("*.json")))
         for t in public:
             r = await api.client.get("/api/render", params={"templateId": t.id, "format": "jpeg"})

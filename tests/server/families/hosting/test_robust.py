@@ -9,8 +9,8 @@ import anyio
 import pytest
 
 from pinrender_server.settings import Settings
+from tests.server.conftest import Api, open_api
 
-from ..conftest import Api, open_api
 from .conftest import JPEG, new_key, upload
 
 pytestmark = pytest.mark.anyio

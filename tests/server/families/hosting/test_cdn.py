@@ -7,7 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from ..conftest import Api, auth
+from tests.server.conftest import Api, auth
+
 from .conftest import image_bytes, new_key, upload
 
 pytestmark = pytest.mark.anyio

@@ -10,8 +10,7 @@ import pytest
 from PIL import Image
 
 from pinrender_server.settings import Settings
-
-from ..conftest import Api, open_api
+from tests.server.conftest import Api, open_api
 
 
 def image_bytes(width: int = 64, height: int = 48, fmt: str = "JPEG") -> bytes:

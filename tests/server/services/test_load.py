@@ -12,8 +12,7 @@ import pytest
 
 import pinrender
 from pinrender_server.settings import Settings
-
-from .conftest import open_api
+from tests.server.conftest import open_api
 
 pytestmark = pytest.mark.anyio
 

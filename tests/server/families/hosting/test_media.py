@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pinrender_server.families.hosting.sweeper import sweep
+from tests.server.conftest import Api, auth
 
-from ..conftest import Api, auth
 from .conftest import new_key, upload
 
 pytestmark = pytest.mark.anyio
@@ -82,8 +82,7 @@ def v1_sync(tmp_path_factory: pytest.TempPathFactory) -> object:
 
     from pinrender_server.app import create_app
     from pinrender_server.settings import Settings
-
-    from ..conftest import Api as ApiClass
+    from tests.server.conftest import Api as ApiClass
 
     settings_ = Settings(data_dir=tmp_path_factory.mktemp("walk"), load_examples=False,
                          allowed_hosts=["testserver"],

@@ -15,8 +15,7 @@ from pydantic import ValidationError
 
 from pinrender_server.app import create_app
 from pinrender_server.settings import Settings
-
-from .conftest import CARD, Api, auth, open_api
+from tests.server.conftest import CARD, Api, auth, open_api
 
 pytestmark = pytest.mark.anyio
 

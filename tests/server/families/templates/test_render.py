@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from pinrender.urls import render_url
-
-from .conftest import Api, auth
+from tests.server.conftest import Api, auth
 
 pytestmark = pytest.mark.anyio
 

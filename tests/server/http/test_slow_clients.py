@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from .process import Served, serving
+from tests.server.process import Served, serving
 
 HEADER_TIMEOUT = 1.5
 KEEPALIVE = 1.0

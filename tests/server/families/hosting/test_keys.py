@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pinrender_server.settings import Settings
+from tests.server.conftest import Api, auth, open_api
 
-from ..conftest import Api, auth, open_api
 from .conftest import new_key, upload
 
 pytestmark = pytest.mark.anyio

@@ -1,6 +1,6 @@
 """The conformance suite every BlobStore and MetaStore implementation must pass.
 
-The `blobs` and `meta` fixtures (tests/server/backends.py) run each test once per backend; a new
+The `blobs` and `meta` fixtures (tests/server/backends/stores.py) run each test once per backend; a new
 backend (S3, PostgreSQL) joins by adding a factory to BLOB_STORES or META_STORES there.
 """
 

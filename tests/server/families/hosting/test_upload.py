@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from pinrender_server.families.hosting import fields
 from pinrender_server.families.hosting import upload as upload_module
 from pinrender_server.settings import Settings
+from tests.server.conftest import Api, auth, open_api
 
-from ..conftest import Api, auth, open_api
 from .conftest import JPEG, image_bytes, new_key, upload
 
 pytestmark = pytest.mark.anyio

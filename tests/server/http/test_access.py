@@ -20,8 +20,7 @@ from PIL import Image
 
 from pinrender.urls import sign_path
 from pinrender_server.settings import Settings
-
-from .conftest import Api, auth, open_api
+from tests.server.conftest import Api, auth, open_api
 
 pytestmark = pytest.mark.anyio
 

@@ -7,8 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from pinrender_server.settings import Plan, Settings
-
-from .conftest import Api, auth, open_api
+from tests.server.conftest import Api, auth, open_api
 
 pytestmark = pytest.mark.anyio
 

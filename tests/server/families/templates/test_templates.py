@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from .conftest import CARD, Api, auth
+from tests.server.conftest import CARD, Api, auth
 
 pytestmark = pytest.mark.anyio
 

@@ -11,8 +11,7 @@ import pytest
 import pinrender
 from pinrender_server.services.usage import RENDERS, month
 from pinrender_server.settings import Plan, Settings
-
-from .conftest import Api, auth, open_api
+from tests.server.conftest import Api, auth, open_api
 
 pytestmark = pytest.mark.anyio
 

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from pinrender_server.app import create_app
 from pinrender_server.settings import Settings
 from tests.server.conftest import CARD, auth, open_api
-from tests.server.interactive_api.conftest import b64, png_bytes
+from tests.server.families.interactive.conftest import b64, png_bytes
 
 UNLIMITED = 10**6
 EXAMPLES = 8  # per operation: ~300 requests in all
