@@ -22,7 +22,6 @@ from ...services.ratelimit import Decision
 from .validation import api_validation_error
 
 log = logging.getLogger("pinrender.server")
-WINDOW = 3600.0  # the rolling hour
 Handler = Callable[[Request, AppContext, Principal], Awaitable[Response]]
 
 

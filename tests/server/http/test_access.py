@@ -21,6 +21,7 @@ from PIL import Image
 from pinrender.urls import sign_path
 from pinrender_server.settings import Settings
 from tests.server.conftest import Api, auth, open_api
+from tests.server.images import solid, two_tone
 
 pytestmark = pytest.mark.anyio
 
@@ -29,12 +30,7 @@ TTL = 600
 STEP = 300  # links' deadlines are rounded up to this (README, "Who can fetch what")
 
 
-def photo(width: int = 640, height: int = 480, fmt: str = "JPEG") -> bytes:
-    im = Image.new("RGB", (width, height), (200, 80, 40))
-    im.paste((20, 90, 200), (0, 0, width // 2, height // 2))
-    buf = io.BytesIO()
-    im.save(buf, fmt)
-    return buf.getvalue()
+photo = two_tone
 
 
 @dataclass
@@ -228,9 +224,7 @@ async def test_making_an_image_private_closes_its_plain_urls(world: World) -> No
 
 async def test_interactive_images_are_public_unless_marked_otherwise(world: World) -> None:
     client = world.api.client
-    buf = io.BytesIO()
-    Image.new("RGB", (300, 200), (10, 200, 10)).save(buf, "PNG")
-    body = {"image_data": base64.b64encode(buf.getvalue()).decode()}
+    body = {"image_data": base64.b64encode(solid(300, 200, (10, 200, 10))).decode()}
     r = await client.post("/api/images", json=body, headers=auth(world.owner))
     assert r.status_code == 201, r.text
     created = r.json()["data"]

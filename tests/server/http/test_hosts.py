@@ -4,18 +4,17 @@ route and the home page, public_base_url wins when set, X-Forwarded-* are not re
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from PIL import Image
 from pydantic import ValidationError
 
 from pinrender_server.app import create_app
 from pinrender_server.settings import Settings
 from tests.server.conftest import CARD, Api, auth, open_api
+from tests.server.images import solid
 
 pytestmark = pytest.mark.anyio
 
@@ -23,9 +22,7 @@ EVIL = "evil.example"
 
 
 def png() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), (1, 2, 3)).save(buf, "PNG")
-    return buf.getvalue()
+    return solid(64, 48, (1, 2, 3))
 
 
 async def calls(api: Api, host: str | None) -> dict[str, httpx.Response]:

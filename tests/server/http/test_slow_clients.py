@@ -7,7 +7,6 @@ timeout, never a timing assertion.
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import threading
@@ -16,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
+from tests.server.images import noisy
 from tests.server.process import Served, serving
 
 HEADER_TIMEOUT = 1.5
@@ -61,10 +60,7 @@ def body_of(response: bytes) -> dict[str, object]:
     return data
 
 
-def jpeg(width: int = 160, height: int = 120) -> bytes:
-    out = io.BytesIO()
-    Image.merge("RGB", [Image.effect_noise((width, height), 60) for _ in range(3)]).save(out, "JPEG")
-    return out.getvalue()
+jpeg = noisy
 
 
 def upload_request(host: str, file: bytes, *, declared: int | None = None) -> tuple[bytes, bytes]:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from PIL import Image
 
 from pinrender_server.settings import Settings
 from tests.server.conftest import Api, open_api
+from tests.server.images import solid
 
 
 def image_bytes(width: int = 64, height: int = 48, fmt: str = "JPEG") -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 80, 40)).save(buf, fmt)
-    return buf.getvalue()
+    return solid(width, height, fmt=fmt)
 
 
 JPEG = image_bytes()

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from PIL import Image
 
 from pinrender_server.settings import Settings
 from tests.server.conftest import Api, auth, open_api
+from tests.server.images import solid
 
 
 def png_bytes(width: int = 640, height: int = 320, color: tuple[int, int, int] = (200, 80, 40)
               ) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(buf, "PNG")
-    return buf.getvalue()
+    return solid(width, height, color)
 
 
 def b64(data: bytes) -> str:

@@ -6,7 +6,6 @@ Skips with a reason when Chromium or Playwright is missing; never downloads a br
 from __future__ import annotations
 
 import base64
-import io
 import os
 import shutil
 import socket
@@ -18,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
 
 CHROMIUM = os.environ.get("PINRENDER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -33,6 +31,7 @@ import uvicorn  # noqa: E402 (after the module-level skip)
 from pinrender_server.app import create_app  # noqa: E402
 from pinrender_server.services.accounts import issue_key  # noqa: E402
 from pinrender_server.settings import Settings  # noqa: E402
+from tests.server.images import solid  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -64,12 +63,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
     key = issue_key(app.state.ctx.meta, "w@example.com", plan="pro").secret
-    buf = io.BytesIO()
-    Image.new("RGB", (1200, 600), (90, 120, 150)).save(buf, "PNG")
+    png = solid(1200, 600, (90, 120, 150))
     import httpx
 
     r = httpx.post(f"{base}/api/images", headers={"Authorization": f"Bearer {key}"}, json={
-        "image_data": base64.b64encode(buf.getvalue()).decode(), "hotspots": SPOTS,
+        "image_data": base64.b64encode(png).decode(), "hotspots": SPOTS,
         "title": "Widget test"}, timeout=30)
     assert r.status_code == 201, r.text
     embed = httpx.get(f"{base}/api/images/{r.json()['data']['id']}/embed",
