@@ -11,7 +11,6 @@ import pinrender
 
 from ..backends import TemplateRecord
 from ..context import AppContext
-from ..services.rendering.pool import Busy, Timeout
 from ..services.rendering.service import Prepared
 from .bodies import parse_json
 from .errors import ApiError, api_error
@@ -47,26 +46,11 @@ def prepare(ctx: AppContext, record: TemplateRecord, layers: Any, variables: Any
             quality: int | None) -> Prepared:
     try:
         return ctx.render.prepare(record, layers, variables, fmt, quality)
-    except pinrender.PinrenderError as exc:
-        raise api_error(exc) from None
+    except pinrender.PinrenderError:
+        raise  # some are ValueErrors too; `http/errors` answers them, naming the field
     except (TypeError, ValueError, RecursionError) as exc:
         # Overrides the core did not expect in this shape: still the caller's input, not our fault.
         raise ApiError(400, f"layers: invalid overrides ({exc})", field="layers") from None
-
-
-def busy(ctx: AppContext, message: str) -> ApiError:
-    return ApiError(503, message, headers={"Retry-After": str(ctx.settings.retry_after)})
-
-
-async def produce(ctx: AppContext, prepared: Prepared) -> tuple[Any, bool]:
-    try:
-        return await ctx.render.produce(prepared)
-    except Busy:
-        raise busy(ctx, "Server busy: too many renders queued, retry shortly") from None
-    except Timeout:
-        raise busy(ctx, "Render timed out") from None
-    except pinrender.PinrenderError as exc:
-        raise api_error(exc) from None
 
 
 def server_timing(timings: dict[str, float]) -> str:

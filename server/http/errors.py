@@ -8,6 +8,8 @@ family (`/v1/*`, and its CDN and viewer paths) answers seed 001's object
     ├── ApiError(status, message)      as given (auth, limits, not found, busy …)
     ├── HTTPException (routing)        as given: 404 unknown path, 405 wrong method
     ├── pydantic.ValidationError       400  a request field is missing or malformed
+    ├── rendering Busy / Timeout       503  with Retry-After: the queue is full, the work too slow
+    ├── ledger.LimitReached            429  with Retry-After at the reset and X-<Counter>-Limit
     └── pinrender.PinrenderError
         ├── TemplateError / FontError  422  names the field: `layers.title.fontSize`
         ├── SourceError                422  (LimitError: 413)
@@ -17,6 +19,7 @@ family (`/v1/*`, and its CDN and viewer paths) answers seed 001's object
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,6 +29,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import pinrender
+
+from ..services.ledger import LimitReached
+from ..services.rendering.pool import Busy, Timeout
 
 log = logging.getLogger("pinrender.server")
 
@@ -185,6 +191,23 @@ async def _core_error(request: Request, exc: Exception) -> Response:
     return _answer(request, api_error(exc))
 
 
+async def _busy(request: Request, exc: Exception) -> Response:
+    message = ("Server busy: too many images queued, retry shortly" if isinstance(exc, Busy)
+               else "Image processing timed out")
+    retry_after = request.app.state.ctx.settings.retry_after
+    return _answer(request, ApiError(503, message, headers={"Retry-After": str(retry_after)}))
+
+
+async def _limit_reached(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LimitReached)
+    name = exc.counter.title()
+    return _answer(request, ApiError(429, str(exc), headers={
+        "Retry-After": str(max(1, exc.resets_at - int(time.time()))),
+        f"X-{name}-Limit": str(exc.limit),
+        f"X-{name}-Remaining": "0",
+    }))
+
+
 async def _internal(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(request, ApiError(500, "Internal server error"))
@@ -195,5 +218,8 @@ EXCEPTION_HANDLERS = {
     HTTPException: _http_error,
     ValidationError: _validation_error,
     pinrender.PinrenderError: _core_error,
+    Busy: _busy,
+    Timeout: _busy,
+    LimitReached: _limit_reached,
     Exception: _internal,
 }

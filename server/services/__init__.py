@@ -1,1 +1,1 @@
-"""Shared services the families call: rendering, accounts, rate limits, usage, links, visibility."""
+"""Shared services the families call: rendering, accounts, rate limits, the ledger (metered usage), links."""

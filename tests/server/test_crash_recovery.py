@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from pinrender_server.families.hosting.sweeper import recover, stale_age
-from pinrender_server.services.usage import FOREVER, STORAGE
+from pinrender_server.services.ledger import FOREVER, STORAGE
 from pinrender_server.settings import Settings
 from tests.server.images import solid
 

@@ -19,7 +19,7 @@ from PIL import Image
 
 import pinrender
 import pinrender_server.families.hosting.upload as upload_module
-from pinrender_server.services.usage import FOREVER, STORAGE
+from pinrender_server.services.ledger import FOREVER, STORAGE
 from pinrender_server.settings import Settings
 from tests.conftest import corpus_files
 from tests.server.images import noisy

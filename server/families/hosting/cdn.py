@@ -18,13 +18,10 @@ from starlette.responses import Response, StreamingResponse
 
 from ...backends import ImageRecord
 from ...context import AppContext, get_ctx
-from ...http.common import busy, etag_matches
+from ...http.common import etag_matches
 from ...http.openapi import operation
 from ...http.visibility import SIGNED_PARAMS, Access, admit
-from ...services.rendering.cache import Output
-from ...services.rendering.pool import Busy, Timeout
 from ...services.rendering.service import FORMATS as WRITTEN
-from ...services.rendering.service import Prepared
 from .media import find
 from .present import extension, team_of
 from .problems import not_found, problem
@@ -62,15 +59,6 @@ def _headers(ctx: AppContext, access: Access, etag: str, vary: bool) -> dict[str
     return headers
 
 
-async def _output(ctx: AppContext, prepared: Prepared) -> Output:
-    try:
-        return await ctx.render.obtain(prepared, None, store=ctx.settings.store_transforms)
-    except Busy:
-        raise busy(ctx, "Server busy: too many transforms queued, retry shortly") from None
-    except Timeout:
-        raise busy(ctx, "Transform timed out") from None
-
-
 @operation(summary="An image at a size and format, resized at the edge (private: signed URL or "
            "the owner's key)", tag="hosting", media=(*IMAGE_TYPES, "image/gif"), auth=False,
            errors=(304, 403, 404), extra_params=(SIZE_PARAM, *SIGNED_PARAMS))
@@ -103,7 +91,7 @@ async def serve(request: Request) -> Response:
     headers = _headers(ctx, access, prepared.etag, ext == "auto")
     if etag_matches(request, prepared.etag):
         return Response(status_code=304, headers=headers)
-    output = await _output(ctx, prepared)
+    output = (await ctx.render.obtain(prepared, fresh=not ctx.settings.store_transforms)).output
     return Response(output.data, media_type=output.media_type, headers=headers)
 
 

@@ -12,7 +12,7 @@ from ...context import AppContext
 from ...http.auth import Principal
 from ...http.errors import ApiError
 from ...services import ratelimit
-from ...services.usage import FOREVER, STORAGE, month, month_reset
+from ...services.ledger import FOREVER, STORAGE, month, month_reset
 from ...settings import Plan
 from .problems import problem, wait
 from .state import Hosting

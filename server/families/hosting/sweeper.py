@@ -14,8 +14,8 @@ import anyio
 import anyio.to_thread
 
 from ...context import AppContext
+from ...services.ledger import FOREVER, STORAGE
 from ...services.rendering.service import image_origin
-from ...services.usage import FOREVER, STORAGE
 from ...settings import Settings
 from . import quota
 from .callers import staging_dir

@@ -12,15 +12,12 @@ import time
 from starlette.requests import Request
 from starlette.responses import Response
 
-import pinrender
-
 from ...backends import ImageRecord
 from ...context import AppContext, get_ctx
-from ...http.common import busy, etag_matches
-from ...http.errors import ApiError, api_error
+from ...http.common import etag_matches
+from ...http.errors import ApiError
 from ...http.openapi import operation
 from ...http.visibility import SIGNED_PARAMS, Access, admit
-from ...services.rendering.pool import Busy, Timeout
 from ...services.rendering.service import Prepared
 from .present import parse_variant, variant_error
 
@@ -49,10 +46,7 @@ def prepare_variant(ctx: AppContext, image: ImageRecord, width: int) -> Prepared
 
 def prepare_card(ctx: AppContext, image: ImageRecord) -> Prepared:
     """The share card: the image at up to 1200 wide, hotspot markers drawn in, as PNG."""
-    try:
-        return ctx.render.prepare_card(image, width=CARD_WIDTH)
-    except pinrender.PinrenderError as exc:
-        raise api_error(exc) from None
+    return ctx.render.prepare_card(image, width=CARD_WIDTH)
 
 
 async def deliver(request: Request, ctx: AppContext, prepared: Prepared, account_id: int | None,
@@ -60,13 +54,9 @@ async def deliver(request: Request, ctx: AppContext, prepared: Prepared, account
     headers = {"ETag": prepared.etag, "Cache-Control": cache_control}
     if etag_matches(request, prepared.etag):
         return Response(status_code=304, headers=headers)
-    try:
-        output = await ctx.render.obtain(prepared, account_id,
-                                         store=ctx.settings.store_transforms)
-    except Busy:
-        raise busy(ctx, "Server busy: too many images queued, retry shortly") from None
-    except Timeout:
-        raise busy(ctx, "Image processing timed out") from None
+    obtained = await ctx.render.obtain(prepared, account_id,
+                                       fresh=not ctx.settings.store_transforms)
+    output = obtained.output
     return Response(output.data, media_type=output.media_type, headers=headers)
 
 

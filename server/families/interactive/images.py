@@ -13,8 +13,8 @@ from ...context import AppContext
 from ...http.auth import Principal
 from ...http.errors import ApiError, ok
 from ...http.openapi import operation
+from ...services.ledger import unstored
 from ...services.rendering.service import image_origin
-from ...services.usage import unstored
 from .access import images_endpoint
 from .ingest import probe_image, source_bytes, store_image
 from .listing import list_page, lookup, owned

@@ -22,7 +22,7 @@ from pinrender import ProbeInfo
 from ...backends import Account, Claim, ImageRecord
 from ...context import AppContext
 from ...http.errors import ApiError
-from ...services.usage import FOREVER, STORAGE
+from ...services.ledger import FOREVER, STORAGE
 from .schemas import ImageCreate
 
 FETCH_TIMEOUT = 30.0  # seed 000: image_url is fetched with a 30 s timeout

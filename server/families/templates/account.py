@@ -9,7 +9,7 @@ from ...context import get_ctx
 from ...http.auth import authenticate
 from ...http.errors import ApiError, ok
 from ...http.openapi import operation
-from ...services.usage import RENDERS, month, month_reset
+from ...services.ledger import RENDERS, month, month_reset
 from .schemas import AccountOut, UsageOut
 
 

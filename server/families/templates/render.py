@@ -11,7 +11,7 @@ from pinrender.urls import verify_signature
 
 from ...context import get_ctx
 from ...http.bodies import validate
-from ...http.common import etag_matches, json_param, prepare, produce, server_timing
+from ...http.common import etag_matches, json_param, prepare, server_timing
 from ...http.errors import ApiError
 from ...http.openapi import operation
 from ...services.rendering.service import BY_EXTENSION
@@ -48,12 +48,10 @@ async def render(request: Request) -> Response:
                "Cache-Control": f"public, max-age={ctx.settings.render_max_age}"}
     if etag_matches(request, prepared.etag):
         return Response(status_code=304, headers=headers)
-    output = await ctx.render.cached(prepared)
-    timings: dict[str, float] = {}
-    if output is None:
-        output, _ = await produce(ctx, prepared)
-        timings = output.timings
-    headers["Server-Timing"] = server_timing(timings)
+    # Public renders are not counted, so not stored: a cache of them could be filled by anyone.
+    obtained = await ctx.render.obtain(prepared, keep=False)
+    output = obtained.output
+    headers["Server-Timing"] = server_timing({} if obtained.cached else output.timings)
     return Response(output.data, media_type=output.media_type, headers=headers)
 
 

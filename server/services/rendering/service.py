@@ -4,6 +4,8 @@
     cached()   memory LRU -> stored result (blob store)
     produce()  the pool: off the event loop, single-flight, bounded, timed
     store()    blob first, then its row: a crash never leaves a row without its bytes
+    obtain()   the one way a route gets pixels: cached() else produce(), stored when asked
+    generate() obtain() for an account, metered by the ledger and always stored
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from cachetools import LRUCache
 import pinrender
 
 from ...backends import BlobStore, ImageRecord, MetaStore, ResultRecord, TemplateRecord
+from .. import ledger
 from .cache import Output, OutputCache
 from .pool import RenderPool
 
@@ -48,6 +51,12 @@ def stored_original(image: ImageRecord) -> pinrender.SourceRef:
 
 def result_blob_key(key: str, fmt: str) -> str:
     return f"renders/{key[:2]}/{key}.{pinrender.FORMATS[fmt].extension}"
+
+
+@dataclass(frozen=True)
+class Obtained:
+    output: Output
+    cached: bool  # from a cache or an identical render in flight: this call rendered nothing
 
 
 @dataclass(frozen=True)
@@ -189,24 +198,41 @@ class RenderService:
         self.cache.put(prepared.key, output)
         return output, started
 
-    async def obtain(self, prepared: Prepared, account_id: int | None, *,
-                     store: bool = True) -> Output:
-        """The output of `prepared`: from a cache, else produced (and stored when `store`).
+    async def obtain(self, prepared: Prepared, account_id: int | None = None, *,
+                     keep: bool = True, fresh: bool = False) -> Obtained:
+        """The output of `prepared`: from a cache, else produced, and stored when `keep` and this
+        call rendered it.
 
-        With `store=False` every call does the full work, joining no other call: what a
-        benchmark of the uncached path needs.
+        With `fresh` every call does the full work, joining no other call and keeping nothing:
+        what a benchmark of the uncached path needs (`store_transforms=false`).
         """
-        if not store:
+        if fresh:
             output, _ = await self.pool.run(f"{prepared.key}:{secrets.token_hex(6)}",
                                             prepared.call)
-            return output
-        cached = await self.cached(prepared)
-        if cached is not None:
-            return cached
+            return Obtained(output, cached=False)
+        hit = await self.cached(prepared)
+        if hit is not None:
+            return Obtained(hit, cached=True)
         output, started = await self.produce(prepared)
-        if started:
+        if started and keep:
             await self.store(prepared, output, account_id)
-        return output
+        return Obtained(output, cached=not started)
+
+    async def generate(self, prepared: Prepared, account_id: int, allowance: int) -> Obtained:
+        """`prepared` stored for the account (its result URL then serves it), a fresh render
+        counted against its monthly `allowance`: claimed before rendering so concurrent requests
+        cannot overspend, given back on any failure and when an identical render in flight did
+        the work. A cached result costs nothing, even past the allowance."""
+        hit = await self.cached(prepared)
+        if hit is not None:
+            await self.store(prepared, hit, account_id)
+            return Obtained(hit, cached=True)
+        with ledger.monthly_render(self.meta, account_id, allowance) as charge:
+            output, started = await self.produce(prepared)
+            await self.store(prepared, output, account_id)
+            if not started:
+                charge.release()
+        return Obtained(output, cached=not started)
 
     def forget_derived(self, origin: str) -> int:
         """Delete every stored result made from `origin` (blob first, then its row) and drop it

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import pinrender
-from pinrender_server.services.usage import RENDERS, month
+from pinrender_server.services.ledger import RENDERS, month
 from pinrender_server.settings import Plan, Settings
 from tests.server.conftest import Api, auth, open_api
 
