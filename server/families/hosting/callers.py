@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from ...context import AppContext
 from ...http.auth import Principal, authenticate, key_from
+from ...services import media
 
 
 def optional_principal(request: Request, ctx: AppContext, ability: str = "read"
@@ -24,9 +25,4 @@ def client_ip(request: Request) -> str:
 
 
 def staging_dir(ctx: AppContext) -> Path:
-    """Where uploads stream to: inside the blob root when it is a folder, so the final step is a
-    rename on one file system; blob keys cannot start with a dot, so it is never addressable."""
-    root = getattr(ctx.blobs, "root", None)
-    if isinstance(root, Path):
-        return root / ".staging"
-    return Path(ctx.settings.data_dir) / "staging"
+    return media.staging_dir(ctx.blobs, ctx.settings.data_dir)

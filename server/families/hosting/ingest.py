@@ -1,13 +1,9 @@
-"""Storing one image for upload and import: probe, check, claim, write the blob, then the row.
-
-Order matters for "nothing lost": the blob is fully written and renamed into place before its row
-commits; the quota claims commit in the row's own transaction, so a refusal or a failure writes
-neither, and a crash can leave at most an orphan blob, which the start-up sweep removes.
-"""
+"""Storing one image for upload and import: seed 001's checks and answers around the one media
+ingest (`services/media`: probe and verify, the blob renamed into place, the row and its quota
+claims in one transaction)."""
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import time
 from pathlib import Path
@@ -20,40 +16,14 @@ import pinrender
 from pinrender import ProbeInfo
 
 from ...backends import ClaimRefused, ImageRecord
-from ...backends.sqlite_images import new_unique_id
 from ...context import AppContext
+from ...services import media
 from . import quota
 from .models import MediaFields
 from .present import MEDIA_TYPES, STORED_EXT, media_out
 from .problems import invalid, problem
 from .quota import Caller
 from .state import Hosting
-
-
-class Damaged(Exception):
-    """The header is fine but the pixels do not decode (truncated, corrupt)."""
-
-
-def _check_file(path: Path, limit: int, timeout: float) -> ProbeInfo:
-    """The header first (its limits, before any decoder runs), then every pixel: a file cut after
-    its header probes fine and would fail at every delivery, so it is refused here."""
-    limits = pinrender.Limits(max_source_bytes=max(limit, 1))
-    if path.stat().st_size == 0:
-        raise pinrender.DecodeError("the file is empty")
-    data = path.read_bytes()  # at most the caller's file limit, already enforced while streaming
-    info = pinrender.probe(data, limits=limits)
-    try:
-        pinrender.verify(data, limits=limits, timeout=timeout)
-    except pinrender.DecodeError as exc:
-        raise Damaged(str(exc)) from None
-    return info
-
-
-def _unique_id() -> str:
-    # All-digit ids would read as numeric row ids (`ImageRepo.get`): always include a letter.
-    while (uid := new_unique_id()).isdigit():
-        pass
-    return uid
 
 
 def duplicate(ctx: AppContext, base: str, who: Caller, external_id: str | None
@@ -83,9 +53,9 @@ async def store(ctx: AppContext, hosting: Hosting, base: str, who: Caller, stage
             if fields.ttl < ctx.settings.min_ttl:
                 raise invalid({"ttl": f"must be at least {ctx.settings.min_ttl} seconds"})
         try:
-            info = await anyio.to_thread.run_sync(_check_file, staged, who.max_file_bytes(ctx),
+            info = await anyio.to_thread.run_sync(media.check_file, staged, who.max_file_bytes(ctx),
                                                   ctx.settings.render_timeout)
-        except Damaged as exc:
+        except media.Damaged as exc:
             raise problem(400, "unsupported_format",
                           f"The file is damaged and cannot be decoded: {exc}") from None
         except pinrender.RenderTimeout:
@@ -102,8 +72,7 @@ async def store(ctx: AppContext, hosting: Hosting, base: str, who: Caller, stage
             raise quota.file_too_large(limit)
         quota.check(ctx, hosting, base, who, size, now)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            staged.unlink()
+        media.discard(staged)
         raise
     return await _commit(ctx, hosting, base, who, staged, fields, info, size, now,
                          file_name=file_name, source=source, headers=headers)
@@ -114,9 +83,9 @@ async def _commit(ctx: AppContext, hosting: Hosting, base: str, who: Caller, sta
                   info: ProbeInfo, size: int, now: float, *, file_name: str, source: str,
                   headers: dict[str, str]) -> JSONResponse:
     team = who.principal.account.team_hash if who.principal else "anon"
-    uid = _unique_id()
+    uid = media.new_id()
+    blob_key = media.blob_key(team, uid, info.format)
     ext = STORED_EXT.get(info.format, info.format)
-    blob_key = f"originals/{team}/{uid}.{ext}"
     retention = who.retention_seconds(ctx)
     ttl_at = now + fields.ttl if fields.ttl else None
     retention_at = now + retention if retention else None
@@ -129,28 +98,19 @@ async def _commit(ctx: AppContext, hosting: Hosting, base: str, who: Caller, sta
         external_id=fields.external_id, public=fields.public, source=source, date=fields.date,
         created_at=now, updated_at=now, expires_at=expires,
     )
-    stored = False
     try:
-        await anyio.to_thread.run_sync(ctx.blobs.put_file, blob_key, staged)
-        stored = True
-        created = ctx.meta.images.create(record, claims=quota.claims(who, size, now))
-        assert created is not None  # no cap was asked for, so the insert always happens
-        if retention_at is not None and expires == retention_at and who.principal is not None:
-            ctx.meta.hosting.mark_retention(created.id)
-    except BaseException as exc:
-        if stored:
-            await anyio.to_thread.run_sync(ctx.blobs.delete, blob_key)
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                staged.unlink()
-        if isinstance(exc, ClaimRefused):
-            raise quota.refused(ctx, hosting, base, who, exc.claim) from None
-        if isinstance(exc, sqlite3.IntegrityError) and fields.external_id:
-            # Two uploads raced on one external_id: the loser answers like any duplicate.
-            dup = duplicate(ctx, base, who, fields.external_id)
-            if dup is not None:
-                return dup
+        created = await media.commit(ctx.meta, ctx.blobs, record, staged, now=now,
+                                     claims=quota.claims(who, size, now))
+    except ClaimRefused as exc:
+        raise quota.refused(ctx, hosting, base, who, exc.claim) from None
+    except sqlite3.IntegrityError:
+        # Two uploads raced on one external_id: the loser answers like any duplicate.
+        dup = duplicate(ctx, base, who, fields.external_id) if fields.external_id else None
+        if dup is not None:
+            return dup
         raise
+    if retention_at is not None and expires == retention_at and who.principal is not None:
+        ctx.meta.hosting.mark_retention(created.id)
     body: dict[str, Any] = media_out(ctx, base, created, editable=who.principal is not None,
                                      team=team)
     if who.principal is None:

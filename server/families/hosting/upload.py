@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -17,6 +15,7 @@ import pinrender
 
 from ...context import AppContext, get_ctx
 from ...http.openapi import operation
+from ...services import media
 from . import ingest, quota
 from .callers import client_ip, optional_principal, staging_dir
 from .formdata import read_form
@@ -81,14 +80,6 @@ def fetch_url(ctx: AppContext, url: str, limit: int) -> bytes:
         loader.close()
 
 
-def _stage(folder: Path, data: bytes) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".import-", dir=folder)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    return Path(tmp)
-
-
 @operation(summary="Import an image from a URL", tag="hosting", body=ImportRequest,
            response=MediaOut, enveloped=False, auth=False, status=201, errors=ERRORS)
 async def import_url(request: Request) -> Response:
@@ -111,7 +102,7 @@ async def import_url(request: Request) -> Response:
         raise quota.file_too_large(limit, "The fetched image") from exc
     except pinrender.PinrenderError as exc:
         raise problem(400, "fetch_failed", f"Could not fetch the URL: {exc}") from None
-    staged = await anyio.to_thread.run_sync(_stage, staging_dir(ctx), data)
+    staged = await anyio.to_thread.run_sync(media.stage, staging_dir(ctx), data)
     name = body.name or os.path.basename(body.url.split("?", 1)[0].rstrip("/")) or ""
     fields = body.model_copy(update={"name": name or None})
     return await ingest.store(ctx, h, base, who, staged, fields, file_name=name, source="import",

@@ -16,7 +16,7 @@ from ...http.openapi import operation
 from ...services.ledger import unstored
 from ...services.rendering.service import image_origin
 from .access import images_endpoint
-from .ingest import probe_image, source_bytes, store_image
+from .ingest import check_image, source_bytes, store_image
 from .listing import list_page, lookup, owned
 from .present import image_out
 from .schemas import DeletedOut, ImageCreate, ImageListing, ImageOut, ImageUpdate, ListQuery
@@ -60,8 +60,8 @@ async def create_image(request: Request, ctx: AppContext, who: Principal) -> Res
     if ctx.meta.images.count(who.account.id, now=time.time()) >= plan.max_images:
         raise ApiError(403, "Image limit reached")
     raw, field = await source_bytes(request, ctx, data)
-    info = await anyio.to_thread.run_sync(probe_image, ctx, raw, field)
-    image = await store_image(ctx, who.account, data, raw, info, max_images=plan.max_images)
+    staged, info = await check_image(ctx, raw, field)
+    image = await store_image(ctx, who.account, data, staged, info, max_images=plan.max_images)
     return ok(image_out(ctx.links(request), image).model_dump(mode="json"), status=201)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import secrets
 import time
+from pathlib import Path
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -22,6 +22,7 @@ from pinrender import ProbeInfo
 from ...backends import Account, Claim, ImageRecord
 from ...context import AppContext
 from ...http.errors import ApiError
+from ...services import media
 from ...services.ledger import FOREVER, STORAGE
 from .schemas import ImageCreate
 
@@ -83,48 +84,54 @@ async def source_bytes(request: Request, ctx: AppContext, body: ImageCreate) -> 
     return data, "image_url"
 
 
-def probe_image(ctx: AppContext, data: bytes, field: str) -> ProbeInfo:
-    """Probe the header, then decode every pixel (`pinrender.verify`): a damaged file is refused
-    before anything is stored or counted, instead of failing at every delivery."""
+async def check_image(ctx: AppContext, data: bytes, field: str) -> tuple[Path, ProbeInfo]:
+    """`data` staged and checked by the one media ingest (header, then every pixel: a damaged file
+    is refused before anything is stored or counted); the staged file, for `store_image`."""
+    staged = await anyio.to_thread.run_sync(
+        media.stage, media.staging_dir(ctx.blobs, ctx.settings.data_dir), data)
     try:
-        info = pinrender.probe(data, limits=limits(ctx))
-    except pinrender.LimitError as exc:
-        raise ApiError(413, f"{field}: {exc}", field=field) from None
-    except pinrender.SourceError as exc:
-        raise ApiError(400, f"{field}: not a supported image ({exc})", field=field) from None
-    try:
-        pinrender.verify(data, limits=limits(ctx), timeout=ctx.settings.render_timeout)
-    except pinrender.RenderTimeout:
-        raise ApiError(503, f"{field}: decoding the image took too long; retry later", field=field,
-                       headers={"Retry-After": str(ctx.settings.retry_after)}) from None
-    except pinrender.SourceError as exc:
-        raise ApiError(400, f"{field}: the image is damaged and cannot be decoded ({exc})",
-                       field=field) from None
-    return info
+        info = await anyio.to_thread.run_sync(media.check_file, staged,
+                                              ctx.settings.max_source_bytes,
+                                              ctx.settings.render_timeout)
+    except BaseException as exc:
+        media.discard(staged)
+        raise _refusal(ctx, exc, field) from None
+    return staged, info
 
 
-async def store_image(ctx: AppContext, account: Account, body: ImageCreate, data: bytes,
+def _refusal(ctx: AppContext, exc: BaseException, field: str) -> BaseException:
+    """Seed 000's answer to a file the media ingest refused."""
+    if isinstance(exc, pinrender.LimitError):
+        return ApiError(413, f"{field}: {exc}", field=field)
+    if isinstance(exc, media.Damaged):
+        return ApiError(400, f"{field}: the image is damaged and cannot be decoded ({exc})",
+                        field=field)
+    if isinstance(exc, pinrender.RenderTimeout):
+        return ApiError(503, f"{field}: decoding the image took too long; retry later",
+                        field=field, headers={"Retry-After": str(ctx.settings.retry_after)})
+    if isinstance(exc, pinrender.SourceError):
+        return ApiError(400, f"{field}: not a supported image ({exc})", field=field)
+    return exc
+
+
+async def store_image(ctx: AppContext, account: Account, body: ImageCreate, staged: Path,
                       info: ProbeInfo, *, max_images: int) -> ImageRecord:
-    ext = EXTENSIONS.get(info.format, info.format)
-    blob_key = f"images/{account.team_hash}/{secrets.token_hex(8)}.{ext}"
-    await anyio.to_thread.run_sync(ctx.blobs.put, blob_key, data)
+    """The staged file stored through the one media ingest, with the image cap and the storage
+    claim checked in the insert's transaction: exact under concurrency."""
     now = time.time()
+    uid = media.new_id()
     record = ImageRecord(
-        id=0, unique_id="", account_id=account.id, blob_key=blob_key,
-        media_type=MEDIA_TYPES.get(info.format, "application/octet-stream"), ext=ext,
-        width=info.oriented_width, height=info.oriented_height, size=len(data),
+        id=0, unique_id=uid, account_id=account.id,
+        blob_key=media.blob_key(account.team_hash, uid, info.format),
+        media_type=media.MEDIA_TYPES.get(info.format, "application/octet-stream"),
+        ext=media.EXTENSIONS.get(info.format, info.format),
+        width=info.oriented_width, height=info.oriented_height, size=staged.stat().st_size,
         title=body.title, description=body.description, category=body.category,
         hotspots=tuple(h.stored() for h in body.hotspots), source="api",
         created_at=now, updated_at=now,
     )
     try:
-        # the cap is checked again inside the insert's transaction: exact under concurrency
-        created = ctx.meta.images.create(record, max_live=max_images, now=now,
-                                         claims=(Claim(STORAGE, FOREVER, record.size),))
-    except BaseException:
-        await anyio.to_thread.run_sync(ctx.blobs.delete, blob_key)
-        raise
-    if created is None:
-        await anyio.to_thread.run_sync(ctx.blobs.delete, blob_key)
-        raise ApiError(403, "Image limit reached")
-    return created
+        return await media.commit(ctx.meta, ctx.blobs, record, staged, max_live=max_images,
+                                  now=now, claims=(Claim(STORAGE, FOREVER, record.size),))
+    except media.CapReached:
+        raise ApiError(403, "Image limit reached") from None

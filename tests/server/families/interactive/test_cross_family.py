@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from pinrender_server.services import media
 from tests.server.conftest import auth
+from tests.server.images import solid
 
 from .conftest import Images, b64, png_bytes
 
@@ -34,3 +36,23 @@ async def test_an_image_from_one_family_is_served_by_the_other(images: Images) -
                                + ".webp?size=s")
     assert variant.status_code == 200 and variant.headers["content-type"] == "image/webp"
     assert (await client.get("/api/images", headers=auth(images.owner))).json()["data"]
+
+
+async def test_both_families_store_new_originals_through_one_ingest(images: Images) -> None:
+    """One blob-key scheme and one staging area: the stored bytes are the sent bytes, under
+    `originals/{team}/{unique_id}.{ext}` whichever family took them, and nothing stays staged."""
+    client, h = images.client, images.h
+    sent = {"interactive": png_bytes(40, 30), "hosting": solid(50, 20, fmt="JPEG")}
+    via_api = await images.create(image_data=b64(sent["interactive"]))
+    r = await client.post("/v1/upload", headers=h,
+                          files={"file": ("a.jpg", sent["hosting"], "image/jpeg")})
+    assert r.status_code == 201, r.text
+    team = images.ctx.meta.accounts.get(images.ctx.meta.images.get(via_api["unique_id"]).account_id
+                                        ).team_hash
+    for family, uid, ext in (("interactive", via_api["unique_id"], "png"),
+                             ("hosting", r.json()["id"], "jpg")):
+        row = images.ctx.meta.images.get(uid)
+        assert row is not None and row.blob_key == f"originals/{team}/{uid}.{ext}", family
+        assert images.ctx.blobs.get(row.blob_key) == sent[family], family
+    staging = media.staging_dir(images.ctx.blobs, images.ctx.settings.data_dir)
+    assert not staging.exists() or list(staging.iterdir()) == []
