@@ -12,12 +12,14 @@ from .records import (
     ApiKey,
     Claim,
     ClaimRefused,
+    Conflict,
     ImagePage,
     ImageRecord,
     Page,
     RateHit,
     ResultRecord,
     TemplateRecord,
+    new_unique_id,
 )
 from .sqlite import SqliteMetaStore
 
@@ -27,6 +29,7 @@ __all__ = [
     "BlobStore",
     "Claim",
     "ClaimRefused",
+    "Conflict",
     "FileBlobStore",
     "ImagePage",
     "ImageRecord",
@@ -37,6 +40,7 @@ __all__ = [
     "ResultRecord",
     "SqliteMetaStore",
     "TemplateRecord",
+    "new_unique_id",
     "open_blob_store",
     "open_meta_store",
 ]

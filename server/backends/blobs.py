@@ -29,6 +29,11 @@ def check_key(key: str) -> str:
 class BlobStore(Protocol):
     def put(self, key: str, data: bytes) -> None: ...
 
+    def staging(self) -> Path | None:
+        """A folder on the blobs' own file system for files on their way in, so `put_file` is a
+        rename; None when the store has no such folder (the caller stages elsewhere)."""
+        ...
+
     def put_file(self, key: str, path: Path) -> None:
         """Store the file at `path` (consumed: moved or removed) under `key`, atomically, without
         holding it in memory where the backend can avoid it (streamed uploads)."""
@@ -62,6 +67,10 @@ class FileBlobStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+
+    def staging(self) -> Path | None:
+        # Blob keys cannot start with a dot, so this folder is never addressable as a blob.
+        return self.root / ".staging"
 
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*check_key(key).split("/"))
@@ -168,6 +177,9 @@ class MemoryBlobStore:
         self._lock = threading.Lock()
         self._blobs: dict[str, bytes] = {}
         self._written: dict[str, float] = {}
+
+    def staging(self) -> Path | None:
+        return None
 
     def put(self, key: str, data: bytes) -> None:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -133,6 +134,19 @@ class Claim:
     period: str
     amount: int
     limit: int | None = None
+
+
+class Conflict(Exception):
+    """The row clashes with an existing one on a unique field (an external_id already taken);
+    nothing was written. Backends raise this, never their driver's own integrity error."""
+
+
+UNIQUE_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def new_unique_id() -> str:
+    """A random public image id (8 of [a-z0-9]), drawn by whoever creates the row."""
+    return "".join(secrets.choice(UNIQUE_ID_ALPHABET) for _ in range(8))
 
 
 class ClaimRefused(Exception):

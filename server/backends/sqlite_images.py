@@ -5,24 +5,18 @@ from __future__ import annotations
 
 import builtins
 import json
-import secrets
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
-from .records import Claim, ClaimRefused, ImagePage, ImageRecord
+from .records import Claim, ClaimRefused, Conflict, ImagePage, ImageRecord, new_unique_id
 from .sqlite_db import Database
 from .sqlite_usage import spend
 
-UNIQUE_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _JSON_FIELDS = {"tags", "metadata", "hotspots"}
 _COLUMNS = [f.name for f in fields(ImageRecord)]
 _UPDATABLE = set(_COLUMNS) - {"id", "unique_id", "account_id", "created_at", "version"}
-
-
-def new_unique_id() -> str:
-    return "".join(secrets.choice(UNIQUE_ID_ALPHABET) for _ in range(8))
 
 
 def _row(row: sqlite3.Row) -> ImageRecord:
@@ -79,7 +73,7 @@ class SqliteImages:
             except sqlite3.IntegrityError as exc:
                 if "unique_id" in str(exc) and not record.unique_id:
                     continue  # a collision of random ids: draw another
-                raise
+                raise Conflict(str(exc)) from None
             found = self.get(image_id, include_deleted=True)
             assert found is not None
             return found

@@ -24,8 +24,7 @@ import anyio.to_thread
 import pinrender
 from pinrender import ProbeInfo
 
-from ..backends import BlobStore, Claim, ImageRecord, MetaStore
-from ..backends.sqlite_images import new_unique_id
+from ..backends import BlobStore, Claim, ImageRecord, MetaStore, new_unique_id
 
 EXTENSIONS = {f.name: f.extension for f in pinrender.FORMATS.values()}
 MEDIA_TYPES = {f.name: f.media_type for f in pinrender.FORMATS.values()}
@@ -52,12 +51,9 @@ def blob_key(team: str, unique_id: str, fmt: str) -> str:
 
 
 def staging_dir(blobs: BlobStore, data_dir: str | Path) -> Path:
-    """Where uploads stream to: inside the blob root when it is a folder, so the final step is a
-    rename on one file system; blob keys cannot start with a dot, so it is never addressable."""
-    root = getattr(blobs, "root", None)
-    if isinstance(root, Path):
-        return root / ".staging"
-    return Path(data_dir) / "staging"
+    """Where uploads stream to: the blob store's own staging folder when it has one, so the final
+    step is a rename on one file system."""
+    return blobs.staging() or Path(data_dir) / "staging"
 
 
 def stage(folder: Path, data: bytes, prefix: str = ".import-") -> Path:

@@ -4,7 +4,6 @@ claims in one transaction)."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from starlette.responses import JSONResponse
 import pinrender
 from pinrender import ProbeInfo
 
-from ...backends import ClaimRefused, ImageRecord
+from ...backends import ClaimRefused, Conflict, ImageRecord
 from ...context import AppContext
 from ...services import media
 from . import quota
@@ -103,7 +102,7 @@ async def _commit(ctx: AppContext, hosting: Hosting, base: str, who: Caller, sta
                                      claims=quota.claims(who, size, now))
     except ClaimRefused as exc:
         raise quota.refused(ctx, hosting, base, who, exc.claim) from None
-    except sqlite3.IntegrityError:
+    except Conflict:
         # Two uploads raced on one external_id: the loser answers like any duplicate.
         dup = duplicate(ctx, base, who, fields.external_id) if fields.external_id else None
         if dup is not None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pinrender_server.backends import ImageRecord, MetaStore
+from pinrender_server.backends import Conflict, ImageRecord, MetaStore
 
 NOW = 1_800_000_000.0
 
@@ -81,7 +80,7 @@ def test_external_ids_are_unique_per_account_among_live_images(meta: MetaStore) 
     account = meta.accounts.create("a@example.com")
     first = new_image(meta, account.id, external_id="sku-1")
     assert meta.images.by_external_id(account.id, "sku-1") == first
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(Conflict):  # the backend's own exception: a PostgreSQL one raises it too
         new_image(meta, account.id, external_id="sku-1")
     meta.images.soft_delete(first.id, now=NOW)
     assert new_image(meta, account.id, external_id="sku-1").external_id == "sku-1"
@@ -110,3 +109,13 @@ def test_cursor_walk_sees_every_live_image_once_despite_changes(meta: MetaStore,
             deleted.add(victim)
     assert len(seen) == len(set(seen))
     assert set(seen) == set(existing) - deleted
+
+
+def test_a_given_unique_id_that_is_taken_is_a_conflict(meta: MetaStore) -> None:
+    """Callers draw the id when the blob key needs it first; a clash is `Conflict`, never a
+    driver's integrity error, and writes nothing."""
+    account = meta.accounts.create("c@example.com")
+    first = new_image(meta, account.id)
+    with pytest.raises(Conflict):
+        new_image(meta, account.id, unique_id=first.unique_id)
+    assert meta.images.count(account.id, now=0) == 1
