@@ -151,7 +151,8 @@ class Settings(BaseSettings):
     anonymous_max_file_bytes: int = Field(default=20 * MB, ge=1024)
     svg_max_file_bytes: int = Field(default=10 * MB, ge=1024)
     min_ttl: int = Field(default=3600, ge=1)
-    # Signs one-click upgrade links; empty: a random secret kept in the data dir.
+    # Signs private links and one-click upgrade links; empty: a random secret generated once and
+    # kept in the database (an older `<data_dir>/link.secret` is moved in, so its links stay valid).
     link_secret: str = ""
     # Verification mail: `outbox` writes `<data_dir>/outbox/*.eml` and logs the link.
     mailer: str = "outbox"

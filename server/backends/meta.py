@@ -196,6 +196,21 @@ class HostingRepo(Protocol):
         ...
 
 
+class CoordinationRepo(Protocol):
+    """What several processes sharing one database agree on."""
+
+    def acquire(self, name: str, holder: str, *, ttl: float, now: float) -> bool:
+        """Take or renew the lease `name` for `ttl` seconds; True if `holder` has it now. A lease
+        held by another holder is taken only once it has expired."""
+        ...
+
+    def release(self, name: str, holder: str) -> None: ...
+
+    def secret(self, name: str, proposed: str) -> str:
+        """The stored secret `name`; the first caller's `proposed` value is the one stored."""
+        ...
+
+
 class MetaStore(Protocol):
     # Read-only members, so an implementation may hold its own repository classes.
     @property
@@ -221,5 +236,8 @@ class MetaStore(Protocol):
 
     @property
     def hosting(self) -> HostingRepo: ...
+
+    @property
+    def coordination(self) -> CoordinationRepo: ...
 
     def close(self) -> None: ...

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from .records import Account, ApiKey, Page, ResultRecord, TemplateRecord
+from .sqlite_coordination import SqliteCoordination
 from .sqlite_db import Database
 from .sqlite_hosting import SqliteHosting
 from .sqlite_images import SqliteImages
@@ -253,6 +254,7 @@ class SqliteMetaStore:
         self.images = SqliteImages(self.db)
         self.hosting = SqliteHosting(self.db)
         self.ratelimits = SqliteRateLimits(self.db)
+        self.coordination = SqliteCoordination(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pinrender.urls import sign_path
 
-from ..backends import ImageRecord
+from ..backends import ImageRecord, MetaStore
 
 STEP = 300  # seconds: expiries are multiples of this
 
@@ -49,17 +49,12 @@ class Links:
         return self.base + sign_path(path, self.secret, deadline)
 
 
-def server_secret(configured: str, data_dir: Path) -> str:
-    """The configured secret, else a random one kept in the data dir, so links signed before a
-    restart, or by another worker process, stay valid."""
+def server_secret(configured: str, data_dir: Path, meta: MetaStore) -> str:
+    """The configured secret, else one generated once and stored in the database, so links signed
+    before a restart, or by another process on the same database, stay valid. A secret an older
+    version kept in the data dir (`link.secret`) is the one stored, so its links stay valid too."""
     if configured:
         return configured
-    path = Path(data_dir) / "link.secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("x") as f:
-                f.write(secrets.token_hex(32))
-        except FileExistsError:
-            pass  # another worker won the race: use its secret
-    return path.read_text().strip()
+    legacy = Path(data_dir) / "link.secret"
+    proposed = legacy.read_text().strip() if legacy.is_file() else ""
+    return meta.coordination.secret("link", proposed or secrets.token_hex(32))

@@ -74,6 +74,23 @@ def _named(ctx: AppContext, prefix: str, key: str) -> bool:
     return ctx.meta.images.has_blob(key)
 
 
+LEASE = "background"  # the one lease for every background loop (later the job runner's too)
+
+
+def lease_ttl(settings: Settings) -> float:
+    """How long the leader's lease lasts unrenewed: a leader that died (kill -9 leaves its lease
+    behind) is replaced within this. The leader renews it three times as often. As long as a
+    crash's leftovers take to become safe to remove (`stale_age`): a restart loses no time."""
+    return max(stale_age(settings), 1.0)
+
+
+def leading(ctx: AppContext, now: float | None = None) -> bool:
+    """Take or renew the background lease: True if this process is the one that sweeps now.
+    Several processes on one database (workers, hosts) then sweep and recover once, not N times."""
+    return ctx.meta.coordination.acquire(LEASE, ctx.instance, ttl=lease_ttl(ctx.settings),
+                                         now=time.time() if now is None else now)
+
+
 async def _recover(ctx: AppContext) -> None:
     try:
         found = await anyio.to_thread.run_sync(recover, ctx)
@@ -85,27 +102,54 @@ async def _recover(ctx: AppContext) -> None:
 
 @contextlib.asynccontextmanager
 async def running(ctx: AppContext) -> AsyncIterator[None]:
+    async def lead() -> bool:
+        try:
+            return await anyio.to_thread.run_sync(leading, ctx)
+        except Exception:
+            log.exception("taking the background lease failed")
+            return False
+
+    async def heartbeat() -> None:
+        # Renews the lease between sweeps (sweep_interval may be far longer than the lease).
+        while True:
+            await lead()
+            await anyio.sleep(lease_ttl(ctx.settings) / 3)
+
     async def recovery() -> None:
+        # Only the leader recovers; a follower waits, since the leader may be a dead process
+        # whose lease has yet to run out.
+        while not await lead():
+            await anyio.sleep(lease_ttl(ctx.settings) / 3)
         await _recover(ctx)
         # Leftovers of the crash just before this start are not yet `stale_age` old: look again
         # once they are (a second worker's live files are never that old).
         await anyio.sleep(stale_age(ctx.settings))
-        await _recover(ctx)
+        if await lead():
+            await _recover(ctx)
 
     async def loop() -> None:
         while True:
             await anyio.sleep(ctx.settings.sweep_interval)
             try:
+                if not await lead():
+                    continue
                 purged = await anyio.to_thread.run_sync(sweep, ctx)
                 if purged:
                     log.info("sweeper removed %d media", purged)
             except Exception:
                 log.exception("sweeper pass failed")
 
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(recovery)
-        tg.start_soon(loop)
-        try:
-            yield
-        finally:
-            tg.cancel_scope.cancel()
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(heartbeat)
+            tg.start_soon(recovery)
+            tg.start_soon(loop)
+            try:
+                yield
+            finally:
+                tg.cancel_scope.cancel()
+    finally:
+        # Hand the lease on now rather than when it expires: after the task group, so no pass
+        # still in its thread can take it again behind our back.
+        with contextlib.suppress(Exception):
+            ctx.meta.coordination.release(LEASE, ctx.instance)
