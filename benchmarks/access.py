@@ -23,8 +23,8 @@ import httpx
 from PIL import Image
 
 from pinrender.urls import sign_path
-from pinrender_server.accounts import issue_key
 from pinrender_server.app import create_app
+from pinrender_server.services.accounts import issue_key
 from pinrender_server.settings import Settings
 
 

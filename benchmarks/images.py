@@ -18,9 +18,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pinrender_server.accounts import issue_key
 from pinrender_server.app import create_app
-from pinrender_server.interactive import cursor
+from pinrender_server.families.interactive import cursor
+from pinrender_server.services.accounts import issue_key
 from pinrender_server.settings import Settings
 
 

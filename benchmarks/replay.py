@@ -108,9 +108,9 @@ async def replay(files: list[Path], workdir: Path) -> dict[str, dict[str, str]]:
     import httpx
 
     import pinrender
-    from pinrender_server.accounts import issue_key
     from pinrender_server.app import create_app
-    from pinrender_server.hosting import upload as upload_module
+    from pinrender_server.families.hosting import upload as upload_module
+    from pinrender_server.services.accounts import issue_key
     from pinrender_server.settings import Settings
 
     current: dict[str, bytes] = {}

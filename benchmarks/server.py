@@ -28,7 +28,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pinrender_server.examples import example_id  # noqa: E402 (needs the repository on sys.path)
+from pinrender_server.families.templates.examples import example_id  # noqa: E402 (needs the repository on sys.path)
 
 TEMPLATE = example_id("blog-og")  # the heaviest example: photo background, avatar, auto-fit title
 

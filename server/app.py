@@ -19,19 +19,19 @@ from starlette.routing import Route
 
 import pinrender
 
-from . import hosting, interactive
+from .backends import open_blob_store, open_meta_store
 from .context import AppContext
-from .errors import EXCEPTION_HANDLERS
-from .examples import sync_examples
-from .hosts import AllowedHosts
-from .nosniff import NoSniff
-from .rendering.cache import OutputCache
-from .rendering.pool import RenderPool
-from .rendering.service import RenderService
-from .routes import account, generate, pages, render, templates
+from .families import hosting, interactive
+from .families.templates import account, generate, pages, render, templates
+from .families.templates.examples import sync_examples
+from .http.errors import EXCEPTION_HANDLERS
+from .http.hosts import AllowedHosts
+from .http.nosniff import NoSniff
+from .http.slowclients import ReceiveDeadline
+from .services.rendering.cache import OutputCache
+from .services.rendering.pool import RenderPool
+from .services.rendering.service import RenderService
 from .settings import Settings
-from .slowclients import ReceiveDeadline
-from .storage import open_blob_store, open_meta_store
 
 log = logging.getLogger("pinrender.server")
 
@@ -126,7 +126,7 @@ def create_app(settings: Settings | None = None, *,
         lifespan=lifespan,
     )
     app.state.ctx = ctx
-    # Request bodies must keep arriving (server/slowclients.py): added last, so outermost.
+    # Request bodies must keep arriving (server/http/slowclients.py): added last, so outermost.
     app.add_middleware(ReceiveDeadline, grace=settings.body_grace, min_rate=settings.body_min_rate,
                        total=settings.request_timeout)
     return app

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .accounts import AccountError, issue_key
+from .services.accounts import AccountError, issue_key
 from .settings import Settings, default_data_dir
 
 Handler = Callable[[argparse.Namespace], int]
@@ -63,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         raise CliError(f"--port {args.port}: use 1-65535")
     print(f"pinrender: data directory {settings.data_dir.resolve()}", file=sys.stderr, flush=True)
-    from .slowclients import uvicorn_options
+    from .http.slowclients import uvicorn_options
 
     uvicorn.run("pinrender_server.app:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level=args.log_level, access_log=args.access_log,
@@ -72,7 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .storage import open_meta_store
+    from .backends import open_meta_store
 
     settings = _settings(args)
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import os
+import secrets
+import socket
 import time
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from . import hosts
-from .links import Links, server_secret
-from .rendering.service import RenderService
+from .backends import BlobStore, MetaStore
+from .http import hosts
+from .services.links import Links, server_secret
+from .services.rendering.service import RenderService
 from .settings import Settings
-from .storage import BlobStore, MetaStore
 
 
 @dataclass
@@ -21,11 +25,14 @@ class AppContext:
     meta: MetaStore
     blobs: BlobStore
     render: RenderService
+    # Who this process is when it holds a lease (`meta.coordination`): unique per app instance.
+    instance: str = dataclasses.field(
+        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
 
     @functools.cached_property
     def secret(self) -> str:
-        """The server's signing secret (`link_secret`, else one kept in the data dir)."""
-        return server_secret(self.settings.link_secret, self.settings.data_dir)
+        """The server's signing secret (`link_secret`, else one kept in the database)."""
+        return server_secret(self.settings.link_secret, self.settings.data_dir, self.meta)
 
     def base_url(self, request: Request) -> str:
         """Where absolute URLs point: the configured public URL, else the request's Host, which

@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     # (`PINRENDER_KEY_HOURLY_REQUESTS='{"key_ab12cd34ef56": 5000}'`).
     key_hourly_requests: dict[str, int] = Field(default_factory=dict)
 
-    # Slow clients (`pinrender serve`; see server/slowclients.py). A request head must arrive whole
+    # Slow clients (`pinrender serve`; see server/http/slowclients.py). A request head must arrive whole
     # within `header_timeout` s; a body must average `body_min_rate` bytes/s after a `body_grace` s
     # head start (0 turns the rate off) and be complete within `request_timeout` s: else 408 and
     # the connection closes. Beyond `max_connections` open connections requests get 503; an idle
@@ -151,7 +151,8 @@ class Settings(BaseSettings):
     anonymous_max_file_bytes: int = Field(default=20 * MB, ge=1024)
     svg_max_file_bytes: int = Field(default=10 * MB, ge=1024)
     min_ttl: int = Field(default=3600, ge=1)
-    # Signs one-click upgrade links; empty: a random secret kept in the data dir.
+    # Signs private links and one-click upgrade links; empty: a random secret generated once and
+    # kept in the database (an older `<data_dir>/link.secret` is moved in, so its links stay valid).
     link_secret: str = ""
     # Verification mail: `outbox` writes `<data_dir>/outbox/*.eml` and logs the link.
     mailer: str = "outbox"

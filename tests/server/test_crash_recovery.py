@@ -7,7 +7,6 @@ off from deletions cut short) is swept at start-up once older than the deadline 
 
 from __future__ import annotations
 
-import io
 import os
 import sqlite3
 import threading
@@ -18,11 +17,11 @@ from typing import Any
 
 import httpx
 import pytest
-from PIL import Image
 
-from pinrender_server.hosting.sweeper import recover, stale_age
+from pinrender_server.families.hosting.sweeper import recover, stale_age
+from pinrender_server.services.ledger import FOREVER, STORAGE
 from pinrender_server.settings import Settings
-from pinrender_server.usage import FOREVER, STORAGE
+from tests.server.images import solid
 
 from .conftest import Api, auth, open_api
 from .process import Served, cli, serving
@@ -31,9 +30,7 @@ pytestmark = pytest.mark.anyio
 
 
 def jpeg(seed: int, size: tuple[int, int] = (96, 64)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (seed % 256, 90, 160)).save(out, "JPEG")
-    return out.getvalue()
+    return solid(*size, (seed % 256, 90, 160), "JPEG")
 
 
 def age(path: Path, seconds: float) -> None:

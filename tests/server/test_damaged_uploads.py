@@ -18,10 +18,11 @@ import pytest
 from PIL import Image
 
 import pinrender
-import pinrender_server.hosting.upload as upload_module
+import pinrender_server.families.hosting.upload as upload_module
+from pinrender_server.services.ledger import FOREVER, STORAGE
 from pinrender_server.settings import Settings
-from pinrender_server.usage import FOREVER, STORAGE
 from tests.conftest import corpus_files
+from tests.server.images import noisy
 
 from .conftest import Api, auth, open_api
 
@@ -29,16 +30,11 @@ pytestmark = pytest.mark.anyio
 
 
 def noisy_jpeg(width: int = 320, height: int = 240) -> bytes:
-    bands = [Image.effect_noise((width, height), 80) for _ in range(3)]
-    out = io.BytesIO()
-    Image.merge("RGB", bands).save(out, "JPEG", quality=90)
-    return out.getvalue()
+    return noisy(width, height, "JPEG", 80, quality=90)
 
 
 def noisy_png(width: int = 200, height: int = 150) -> bytes:
-    out = io.BytesIO()
-    Image.merge("RGB", [Image.effect_noise((width, height), 80) for _ in range(3)]).save(out, "PNG")
-    return out.getvalue()
+    return noisy(width, height, "PNG", 80)
 
 
 JPEG, PNG = noisy_jpeg(), noisy_png()

@@ -1,0 +1,243 @@
+"""The metadata store: one repository per kind of row, each a small Protocol.
+
+Every backend (SQLite now, PostgreSQL later) implements all of them and passes
+`tests/server/backends/test_storage_conformance.py`. Methods are synchronous: the embedded SQLite answers in
+microseconds, less than a thread hop would cost; a networked backend can wrap itself.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from .records import Account, ApiKey, Claim, ImagePage, ImageRecord, Page, RateHit, ResultRecord, TemplateRecord
+
+
+class AccountRepo(Protocol):
+    def create(self, email: str, *, name: str = "", plan: str = "free") -> Account: ...
+
+    def get(self, account_id: int) -> Account | None: ...
+
+    def by_email(self, email: str) -> Account | None: ...
+
+    def set_plan(self, account_id: int, plan: str) -> Account | None: ...
+
+    def set_host_allowlist(self, account_id: int, hosts: list[str]) -> Account | None: ...
+
+    def rotate_embed_key(self, account_id: int) -> Account | None:
+        """Give the account a new random embed key; snippets with the old one stop working."""
+        ...
+
+
+class KeyRepo(Protocol):
+    def add(self, key: ApiKey) -> ApiKey: ...
+
+    def by_hash(self, key_hash: str) -> ApiKey | None: ...
+
+    def get(self, key_id: str) -> ApiKey | None: ...
+
+    def list(self, account_id: int | None = None) -> builtins.list[ApiKey]: ...
+
+    def count(self, account_id: int) -> int: ...
+
+    def set_active(self, key_id: str, active: bool) -> bool: ...
+
+    def delete(self, key_id: str) -> bool: ...
+
+    def touch(self, key_id: str, when: float) -> None: ...
+
+
+class TemplateRepo(Protocol):
+    def create(self, record: TemplateRecord) -> TemplateRecord: ...
+
+    def get(self, template_id: str, *, with_data: bool = True) -> TemplateRecord | None:
+        """With `with_data=False`, `json_data` is left empty: the hot render path only needs the
+        id and version to find its parsed template in memory."""
+        ...
+
+    def list(self, account_id: int, *, offset: int = 0, limit: int = 20) -> Page: ...
+
+    def list_public(self, *, limit: int = 100) -> builtins.list[TemplateRecord]: ...
+
+    def count(self, account_id: int) -> int: ...
+
+    def update(self, template_id: str, changes: dict[str, Any]) -> TemplateRecord | None:
+        """Apply `changes` (record field names) and bump the version, atomically."""
+        ...
+
+    def delete(self, template_id: str) -> bool: ...
+
+
+class ResultRepo(Protocol):
+    def put(self, record: ResultRecord) -> None: ...
+
+    def get(self, key: str) -> ResultRecord | None: ...
+
+    def derived_from(self, origin: str) -> builtins.list[ResultRecord]:
+        """Every stored result made from `origin` (its `template_id`: a template id, or
+        `image:<id>` for the variants, transforms and cards of a stored image)."""
+        ...
+
+    def delete(self, key: str) -> bool: ...
+
+
+class UsageRepo(Protocol):
+    """Counters per (account, metric, period). `claim` is the only way to spend against a limit."""
+
+    def get(self, account_id: int, metric: str, period: str) -> int: ...
+
+    def add(self, account_id: int, metric: str, period: str, amount: int = 1) -> int: ...
+
+    def claim(self, account_id: int, metric: str, period: str, amount: int, limit: int) -> bool:
+        """Add `amount` only if the total stays within `limit`; atomic under concurrency."""
+        ...
+
+    def release(self, account_id: int, metric: str, period: str, amount: int) -> None: ...
+
+
+class ImageRepo(Protocol):
+    """Images of every API family. Lists are keyset-paginated on the id, newest first, so a page
+    costs the same at any depth and a cursor stays valid while rows are added or deleted."""
+
+    def create(self, record: ImageRecord, *, max_live: int | None = None, now: float = 0.0,
+               claims: Sequence[Claim] = ()) -> ImageRecord | None:
+        """Insert; `id` is assigned, and `unique_id` too when it is empty.
+
+        With `max_live`, the insert happens only if the account has fewer available images at
+        `now`, checked in the same transaction (None when the cap is reached), so a burst of
+        concurrent creates can never pass a plan's image cap.
+
+        `claims` are spent on the record's account in that same transaction: the row and its
+        usage commit together or not at all (a crash cannot leave a counter ahead of the rows).
+        A claim over its limit raises ClaimRefused and nothing is written.
+        """
+        ...
+
+    def get(self, ref: int | str, *, include_deleted: bool = False) -> ImageRecord | None:
+        """By numeric id (an int or a string of digits) or by unique_id."""
+        ...
+
+    def by_external_id(self, account_id: int, external_id: str) -> ImageRecord | None: ...
+
+    def list(self, account_id: int, *, now: float, before_id: int | None = None, limit: int = 50,
+             namespace: str | None = None, tags: tuple[str, ...] = (),
+             tag_mode: str = "all") -> ImagePage:
+        """Available images (not deleted, not expired at `now`) with id < `before_id`."""
+        ...
+
+    def update(self, image_id: int, changes: dict[str, Any], *, now: float) -> ImageRecord | None:
+        """Apply `changes` (record field names), bump version and updated_at, atomically."""
+        ...
+
+    def soft_delete(self, image_id: int, *, now: float) -> bool: ...
+
+    def purge(self, image_id: int) -> bool:
+        """Remove the row for good (after its blobs are gone)."""
+        ...
+
+    def count(self, account_id: int, *, now: float) -> int: ...
+
+    def total_bytes(self, account_id: int, *, now: float) -> int: ...
+
+    def namespaces(self, account_id: int, *, now: float) -> builtins.list[tuple[str, int]]: ...
+
+    def due_for_removal(self, *, now: float, limit: int = 100) -> builtins.list[ImageRecord]:
+        """Rows deleted or expired by `now`: the sweeper removes their blobs, then purges."""
+        ...
+
+    def has_blob(self, blob_key: str) -> bool:
+        """Whether any row, deleted or not, names this blob (orphans are the blobs none names)."""
+        ...
+
+    def recount_bytes(self, metric: str, period: str) -> int:
+        """Set every account's `metric`/`period` ledger to the bytes of its rows not deleted, in
+        one transaction; returns how many ledgers were wrong."""
+        ...
+
+
+class RateLimitRepo(Protocol):
+    """Sliding-window logs per bucket (`key:…`, `ip:…`, `email:…`): a true rolling window."""
+
+    def hit(self, bucket: str, limit: int, window_seconds: float, now: float) -> RateHit:
+        """Record a hit at `now` if fewer than `limit` hits lie in (now - window, now]; atomic
+        under concurrency. A refused hit is not recorded."""
+        ...
+
+    def usage(self, bucket: str, window_seconds: float, now: float) -> int: ...
+
+    def reset(self, bucket: str) -> None: ...
+
+    def prune(self, before: float) -> int:
+        """Forget hits at or before `before` in every bucket (housekeeping); returns how many."""
+        ...
+
+
+class HostingRepo(Protocol):
+    """State of the `/v1` hosting family (seed 001) that has no other home."""
+
+    def add_verification(self, token_hash: str, account_id: int, *, now: float,
+                         expires_at: float) -> None: ...
+
+    def verify(self, token_hash: str, *, now: float) -> int | None:
+        """Use a verification token: mark its account verified and lift the account's retention
+        expiries (never ttl ones), atomically. Returns the account id, or None if unknown/expired.
+        A token may be used again (the link stays idempotent until it expires)."""
+        ...
+
+    def is_verified(self, account_id: int) -> bool: ...
+
+    def mark_retention(self, image_id: int) -> None:
+        """Note that the image's `expires_at` is the plan's retention, which verification lifts."""
+        ...
+
+    def namespace_usage(self, account_id: int, *, now: float) -> builtins.list[tuple[str, int, int]]:
+        """(namespace, live images, their bytes), by namespace name."""
+        ...
+
+
+class CoordinationRepo(Protocol):
+    """What several processes sharing one database agree on."""
+
+    def acquire(self, name: str, holder: str, *, ttl: float, now: float) -> bool:
+        """Take or renew the lease `name` for `ttl` seconds; True if `holder` has it now. A lease
+        held by another holder is taken only once it has expired."""
+        ...
+
+    def release(self, name: str, holder: str) -> None: ...
+
+    def secret(self, name: str, proposed: str) -> str:
+        """The stored secret `name`; the first caller's `proposed` value is the one stored."""
+        ...
+
+
+class MetaStore(Protocol):
+    # Read-only members, so an implementation may hold its own repository classes.
+    @property
+    def accounts(self) -> AccountRepo: ...
+
+    @property
+    def keys(self) -> KeyRepo: ...
+
+    @property
+    def templates(self) -> TemplateRepo: ...
+
+    @property
+    def results(self) -> ResultRepo: ...
+
+    @property
+    def usage(self) -> UsageRepo: ...
+
+    @property
+    def images(self) -> ImageRepo: ...
+
+    @property
+    def ratelimits(self) -> RateLimitRepo: ...
+
+    @property
+    def hosting(self) -> HostingRepo: ...
+
+    @property
+    def coordination(self) -> CoordinationRepo: ...
+
+    def close(self) -> None: ...

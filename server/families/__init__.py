@@ -1,0 +1,1 @@
+"""API families: each package holds one family's whole HTTP surface (routes, models, presentation)."""

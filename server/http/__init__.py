@@ -1,0 +1,1 @@
+"""HTTP machinery every family shares: errors, bodies, auth, hosts, OpenAPI, conditional requests."""

@@ -1,1 +1,0 @@
-"""HTTP routes: each handler parses, calls, responds."""
