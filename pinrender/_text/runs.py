@@ -7,6 +7,7 @@ are put in display order with UAX #9 rule L2.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import bidi
@@ -128,12 +129,7 @@ def build_rich_line(
     Style. Spans that shape alike (they differ only in paint) are shaped together, which keeps
     kerning and joining across their boundary; a run is then cut into paint segments."""
     logical: list[tuple[str, Match, int, Style, int]] = []
-    i = 0
-    while i < len(text):
-        style = styles[spans[i]]
-        j = i + 1
-        while j < len(text) and styles[spans[j]] == style:
-            j += 1
+    for i, j, style in style_stretches(len(text), spans, styles):
         for piece, match, start in font_pieces(text[i:j], style, fonts):
             begin = i + start
             run_start = 0
@@ -142,7 +138,6 @@ def build_rich_line(
                     logical.append((piece[run_start:k], match, levels[begin + run_start], style,
                                     begin + run_start))
                     run_start = k
-        i = j
     order = bidi.visual_order([level for _, _, level, _, _ in logical])
     runs: list[Run] = []
     segments: list[Segment] = []
@@ -207,13 +202,19 @@ def build_line(
 def styled_width(text: str, spans: tuple[int, ...], styles: tuple[Style, ...],
                  fonts: FontRegistry) -> float:
     """Advance width of styled text: each stretch of one Style measured (and kerned) whole."""
-    total = 0.0
+    return sum((text_width(text[i:j], style, fonts)
+                for i, j, style in style_stretches(len(text), spans, styles)), 0.0)
+
+
+def style_stretches(length: int, spans: tuple[int, ...], styles: tuple[Style, ...]
+                    ) -> Iterator[tuple[int, int, Style]]:
+    """(start, end, style) of each longest stretch of code points in one Style: spans that
+    differ only in paint share a Style, so they are shaped and measured together."""
     i = 0
-    while i < len(text):
+    while i < length:
         style = styles[spans[i]]
         j = i + 1
-        while j < len(text) and styles[spans[j]] == style:
+        while j < length and styles[spans[j]] == style:
             j += 1
-        total += text_width(text[i:j], style, fonts)
+        yield i, j, style
         i = j
-    return total
