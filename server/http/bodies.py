@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
+from ..settings import Settings
 from .errors import ApiError, validation_message
 
 M = TypeVar("M", bound=BaseModel)
@@ -76,6 +77,12 @@ async def json_body(
     if not isinstance(data, dict):
         raise ApiError(400, "body: must be a JSON object", field="body")
     return (validator or validate)(model, data)
+
+
+async def settings_body(request: Request, settings: Settings, model: type[M]) -> M:
+    """`json_body` within the service's configured body size and JSON depth."""
+    return await json_body(request, model, max_bytes=settings.max_body_bytes,
+                           max_depth=settings.max_json_depth)
 
 
 def validate(model: type[M], data: Any) -> M:

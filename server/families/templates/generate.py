@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse, Response
 
 from ...context import get_ctx
 from ...http.auth import authenticate
-from ...http.bodies import json_body
+from ...http.bodies import settings_body
 from ...http.common import prepare, server_timing
 from ...http.errors import ApiError
 from ...http.openapi import operation
@@ -20,8 +20,7 @@ async def generate(request: Request) -> Response:
     ctx = get_ctx(request)
     who = authenticate(request, ctx, "write")
     s = ctx.settings
-    body = await json_body(request, GenerateRequest, max_bytes=s.max_body_bytes,
-                           max_depth=s.max_json_depth)
+    body = await settings_body(request, s, GenerateRequest)
     record = ctx.meta.templates.get(str(body.templateId), with_data=False)
     if record is None or (record.account_id != who.account.id and not record.public):
         raise ApiError(404, "Template not found", field="templateId")

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from ...backends import TemplateRecord
 from ...context import get_ctx
 from ...http.auth import authenticate
-from ...http.bodies import json_body, validate
+from ...http.bodies import settings_body, validate
 from ...http.common import check_template_json, template_id
 from ...http.errors import ApiError, ok
 from ...http.openapi import operation
@@ -36,8 +36,7 @@ async def create_template(request: Request) -> Response:
     ctx = get_ctx(request)
     who = authenticate(request, ctx, "write")
     s = ctx.settings
-    body = await json_body(request, TemplateCreate, max_bytes=s.max_body_bytes,
-                           max_depth=s.max_json_depth)
+    body = await settings_body(request, s, TemplateCreate)
     check_template_json(body.jsonData)
     if ctx.meta.templates.count(who.account.id) >= s.plan(who.account.plan).max_templates:
         raise ApiError(403, "Template limit reached for this plan")
@@ -82,8 +81,7 @@ async def update_template(request: Request) -> Response:
     who = authenticate(request, ctx, "write")
     record = _owned(request, who.account.id)
     s = ctx.settings
-    body = await json_body(request, TemplateUpdate, max_bytes=s.max_body_bytes,
-                           max_depth=s.max_json_depth)
+    body = await settings_body(request, s, TemplateUpdate)
     changes: dict[str, Any] = {}
     for name in body.model_fields_set:
         value = getattr(body, name)
