@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 import pinrender
 
-from .backends import open_blob_store, open_meta_store
+from .backends import open_blob_store, open_counter_store, open_meta_store
 from .context import AppContext
 from .families import hosting, interactive
 from .families.templates import account, generate, pages, render, templates
@@ -90,11 +90,12 @@ def create_app(settings: Settings | None = None, *,
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     meta = open_meta_store(settings.database_url)
     blobs = open_blob_store(settings.storage_url)
+    counters = open_counter_store(settings.counters, meta)
     pool: RenderPool = RenderPool(settings.render_workers, settings.render_queue,
                                   settings.render_timeout)
-    service = RenderService(renderer or build_renderer(settings), blobs, meta, pool,
+    service = RenderService(renderer or build_renderer(settings), blobs, meta, counters, pool,
                             OutputCache(settings.result_cache_bytes))
-    ctx = AppContext(settings=settings, meta=meta, blobs=blobs, render=service)
+    ctx = AppContext(settings=settings, meta=meta, blobs=blobs, render=service, counters=counters)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -109,6 +110,8 @@ def create_app(settings: Settings | None = None, *,
                 yield
         finally:
             pool.close()
+            if counters is not meta.counters:
+                counters.close()
             meta.close()
 
     app = Starlette(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from .backends import BlobStore, MetaStore
+from .backends import BlobStore, CounterStore, MetaStore
 from .http import hosts
 from .services.links import Links, server_secret
 from .services.rendering.service import RenderService
@@ -25,6 +25,7 @@ class AppContext:
     meta: MetaStore
     blobs: BlobStore
     render: RenderService
+    counters: CounterStore
     # Who this process is when it holds a lease (`meta.coordination`): unique per app instance.
     instance: str = dataclasses.field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     storage: str = ""
     # `sqlite:///path` or `sqlite://:memory:`; empty means `<data_dir>/pinrender.db`.
     database: str = ""
+    # Counters and limits (monthly usage, credits, rolling-hour requests): empty means in the
+    # metadata database; `memory://` keeps them in this process only; `sqlite:///path` apart.
+    counters: str = ""
 
     plans: dict[str, Plan] = Field(default_factory=default_plans)
     default_plan: str = "free"

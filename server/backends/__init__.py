@@ -1,4 +1,7 @@
-"""Storage backends, chosen by URL-like settings (`file:///data/blobs`, `sqlite:///data/x.db`)."""
+"""Storage backends by concern, each chosen by a URL-like setting: records (`MetaStore`,
+`sqlite:///data/x.db`), counters and limits (`CounterStore`; empty = the records' database),
+blobs (`BlobStore`, `file:///data/blobs`). The conformance suites every implementation must pass
+are in `pinrender_server.backends.testing`."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .blobs import BlobStore, FileBlobStore, MemoryBlobStore
+from .counters import CounterStore, RateLimitRepo, UsageRepo
+from .memory_counters import MemoryCounterStore
 from .meta import MetaStore
 from .records import (
     Account,
@@ -21,7 +26,7 @@ from .records import (
     TemplateRecord,
     new_unique_id,
 )
-from .sqlite import SqliteMetaStore
+from .sqlite import SqliteCounterStore, SqliteMetaStore
 
 __all__ = [
     "Account",
@@ -30,18 +35,24 @@ __all__ = [
     "Claim",
     "ClaimRefused",
     "Conflict",
+    "CounterStore",
     "FileBlobStore",
     "ImagePage",
     "ImageRecord",
     "MemoryBlobStore",
+    "MemoryCounterStore",
     "MetaStore",
     "Page",
     "RateHit",
+    "RateLimitRepo",
     "ResultRecord",
+    "SqliteCounterStore",
     "SqliteMetaStore",
     "TemplateRecord",
+    "UsageRepo",
     "new_unique_id",
     "open_blob_store",
+    "open_counter_store",
     "open_meta_store",
 ]
 
@@ -61,3 +72,15 @@ def open_meta_store(url: str) -> MetaStore:
     if url.startswith("sqlite:///"):
         return SqliteMetaStore(unquote(url[len("sqlite:///") - 1 :]))
     raise ValueError(f"unsupported database URL {url!r} (use sqlite:///path or memory://)")
+
+
+def open_counter_store(url: str, meta: MetaStore) -> CounterStore:
+    """Empty: the metadata store's own counters (an upload's claims commit with its row)."""
+    if not url:
+        return meta.counters
+    if url == "memory://":
+        return MemoryCounterStore()
+    if url.startswith("sqlite:///"):
+        return SqliteCounterStore.open(unquote(url[len("sqlite:///") - 1 :]))
+    raise ValueError(f"unsupported counters URL {url!r} (use sqlite:///path or memory://, or leave "
+                     "it empty for the metadata database)")

@@ -1,7 +1,8 @@
 """The metadata store: one repository per kind of row, each a small Protocol.
 
-Every backend (SQLite now, PostgreSQL later) implements all of them and passes
-`tests/server/backends/test_storage_conformance.py`. Methods are synchronous: the embedded SQLite answers in
+Every backend (SQLite now, PostgreSQL later) implements all of them and passes the conformance
+suite in `pinrender_server.backends.testing`. Counters and rate limits are a concern of their own
+(`counters.py`). Methods are synchronous: the embedded SQLite answers in
 microseconds, less than a thread hop would cost; a networked backend can wrap itself.
 """
 
@@ -11,7 +12,8 @@ import builtins
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from .records import Account, ApiKey, Claim, ImagePage, ImageRecord, Page, RateHit, ResultRecord, TemplateRecord
+from .counters import CounterStore
+from .records import Account, ApiKey, Claim, ImagePage, ImageRecord, Page, ResultRecord, TemplateRecord
 
 
 class AccountRepo(Protocol):
@@ -82,20 +84,6 @@ class ResultRepo(Protocol):
     def delete(self, key: str) -> bool: ...
 
 
-class UsageRepo(Protocol):
-    """Counters per (account, metric, period). `claim` is the only way to spend against a limit."""
-
-    def get(self, account_id: int, metric: str, period: str) -> int: ...
-
-    def add(self, account_id: int, metric: str, period: str, amount: int = 1) -> int: ...
-
-    def claim(self, account_id: int, metric: str, period: str, amount: int, limit: int) -> bool:
-        """Add `amount` only if the total stays within `limit`; atomic under concurrency."""
-        ...
-
-    def release(self, account_id: int, metric: str, period: str, amount: int) -> None: ...
-
-
 class ImageRepo(Protocol):
     """Images of every API family. Lists are keyset-paginated on the id, newest first, so a page
     costs the same at any depth and a cursor stays valid while rows are added or deleted."""
@@ -156,23 +144,6 @@ class ImageRepo(Protocol):
         ...
 
 
-class RateLimitRepo(Protocol):
-    """Sliding-window logs per bucket (`key:…`, `ip:…`, `email:…`): a true rolling window."""
-
-    def hit(self, bucket: str, limit: int, window_seconds: float, now: float) -> RateHit:
-        """Record a hit at `now` if fewer than `limit` hits lie in (now - window, now]; atomic
-        under concurrency. A refused hit is not recorded."""
-        ...
-
-    def usage(self, bucket: str, window_seconds: float, now: float) -> int: ...
-
-    def reset(self, bucket: str) -> None: ...
-
-    def prune(self, before: float) -> int:
-        """Forget hits at or before `before` in every bucket (housekeeping); returns how many."""
-        ...
-
-
 class HostingRepo(Protocol):
     """State of the `/v1` hosting family (seed 001) that has no other home."""
 
@@ -226,18 +197,18 @@ class MetaStore(Protocol):
     def results(self) -> ResultRepo: ...
 
     @property
-    def usage(self) -> UsageRepo: ...
-
-    @property
     def images(self) -> ImageRepo: ...
-
-    @property
-    def ratelimits(self) -> RateLimitRepo: ...
 
     @property
     def hosting(self) -> HostingRepo: ...
 
     @property
     def coordination(self) -> CoordinationRepo: ...
+
+    @property
+    def counters(self) -> CounterStore:
+        """This store's own counters, in its own transactions: the claims of `images.create` are
+        spent here, with the row. The app may keep its counters elsewhere (`AppContext.counters`)."""
+        ...
 
     def close(self) -> None: ...

@@ -250,11 +250,29 @@ class SqliteMetaStore:
         self.keys = SqliteKeys(self.db)
         self.templates = SqliteTemplates(self.db)
         self.results = SqliteResults(self.db)
-        self.usage = SqliteUsage(self.db)
         self.images = SqliteImages(self.db)
         self.hosting = SqliteHosting(self.db)
-        self.ratelimits = SqliteRateLimits(self.db)
         self.coordination = SqliteCoordination(self.db)
+        self.counters = SqliteCounterStore(self.db)
 
     def close(self) -> None:
         self.db.close()
+
+
+class SqliteCounterStore:
+    """Usage ledgers and rate-limit logs in a SQLite database: the metadata store's own (sharing
+    its transactions), or one of their own (`PINRENDER_COUNTERS=sqlite:///path`)."""
+
+    def __init__(self, db: Database, *, owns: bool = False) -> None:
+        self.db = db
+        self.usage = SqliteUsage(db)
+        self.ratelimits = SqliteRateLimits(db)
+        self._owns = owns
+
+    @classmethod
+    def open(cls, path: str) -> SqliteCounterStore:
+        return cls(Database(path), owns=True)
+
+    def close(self) -> None:
+        if self._owns:
+            self.db.close()

@@ -24,7 +24,8 @@ import anyio.to_thread
 import pinrender
 from pinrender import ProbeInfo
 
-from ..backends import BlobStore, Claim, ImageRecord, MetaStore, new_unique_id
+from ..backends import BlobStore, Claim, CounterStore, ImageRecord, MetaStore, new_unique_id
+from . import ledger
 
 EXTENSIONS = {f.name: f.extension for f in pinrender.FORMATS.values()}
 MEDIA_TYPES = {f.name: f.media_type for f in pinrender.FORMATS.values()}
@@ -84,8 +85,8 @@ def check_file(path: Path, limit: int, timeout: float) -> ProbeInfo:
     return info
 
 
-async def commit(meta: MetaStore, blobs: BlobStore, record: ImageRecord, staged: Path, *,
-                 claims: tuple[Claim, ...], max_live: int | None = None,
+async def commit(meta: MetaStore, counters: CounterStore, blobs: BlobStore, record: ImageRecord,
+                 staged: Path, *, claims: tuple[Claim, ...], max_live: int | None = None,
                  now: float = 0.0) -> ImageRecord:
     """Move `staged` into place as `record.blob_key`, then insert the row with `claims` (and, with
     `max_live`, the account's image cap checked in the same transaction: `CapReached`). `staged`
@@ -94,13 +95,27 @@ async def commit(meta: MetaStore, blobs: BlobStore, record: ImageRecord, staged:
     try:
         await anyio.to_thread.run_sync(blobs.put_file, record.blob_key, staged)
         stored = True
-        created = meta.images.create(record, max_live=max_live, now=now, claims=claims)
-        if created is None:
-            raise CapReached()
+        created = _insert(meta, counters, record, claims, max_live, now)
     except BaseException:
         if stored:
             await anyio.to_thread.run_sync(blobs.delete, record.blob_key)
         else:
             discard(staged)
         raise
+    return created
+
+
+def _insert(meta: MetaStore, counters: CounterStore, record: ImageRecord, claims: tuple[Claim, ...],
+            max_live: int | None, now: float) -> ImageRecord:
+    if counters is meta.counters or record.account_id is None or not claims:
+        # One transaction: the row and its claims, or neither.
+        created = meta.images.create(record, max_live=max_live, now=now, claims=claims)
+    else:
+        # Counters kept elsewhere: claimed first, given back if the row is not written.
+        with ledger.claimed(counters, record.account_id, claims):
+            created = meta.images.create(record, max_live=max_live, now=now)
+            if created is None:
+                raise CapReached()
+    if created is None:
+        raise CapReached()
     return created

@@ -1,6 +1,6 @@
 """Sliding-window rate limits over the metadata store: `hit(bucket, limit, window)`.
 
-    limiter = RateLimiter(ctx.meta)
+    limiter = RateLimiter(ctx.counters)
     decision = limiter.hit(f"key:{key.id}", 1000, 3600)
     if not decision.allowed: ... 429, decision.headers()
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..backends import MetaStore
+from ..backends import CounterStore
 
 Clock = Callable[[], float]
 
@@ -49,8 +49,8 @@ class Decision:
 
 
 class RateLimiter:
-    def __init__(self, meta: MetaStore, clock: Clock = time.time) -> None:
-        self.meta = meta
+    def __init__(self, counters: CounterStore, clock: Clock = time.time) -> None:
+        self.counters = counters
         self.clock = clock
 
     def hit(self, bucket: str, limit: int, window_seconds: float,
@@ -58,17 +58,17 @@ class RateLimiter:
         if limit < 0 or window_seconds <= 0:
             raise ValueError("limit must be >= 0 and window_seconds > 0")
         now = self.clock() if now is None else now
-        result = self.meta.ratelimits.hit(bucket, limit, window_seconds, now)
+        result = self.counters.ratelimits.hit(bucket, limit, window_seconds, now)
         oldest = result.oldest_at if result.oldest_at is not None else now
         return Decision(allowed=result.allowed, limit=limit,
                         remaining=max(0, limit - result.used), reset_at=oldest + window_seconds,
                         checked_at=now)
 
 
-def hit(meta: MetaStore, bucket: str, limit: int, window_seconds: float,
+def hit(counters: CounterStore, bucket: str, limit: int, window_seconds: float,
         now: float | None = None) -> Decision:
     """One hit on `bucket` with the wall clock (or `now`)."""
-    return RateLimiter(meta).hit(bucket, limit, window_seconds, now)
+    return RateLimiter(counters).hit(bucket, limit, window_seconds, now)
 
 
 HOUR = 3600.0
@@ -78,6 +78,6 @@ def limiter_for(app: Any) -> RateLimiter:
     """The app's limiter, kept on `app.state` so tests can swap in one with their own clock."""
     found: RateLimiter | None = getattr(app.state, "ratelimiter", None)
     if found is None:
-        found = RateLimiter(app.state.ctx.meta)
+        found = RateLimiter(app.state.ctx.counters)
         app.state.ratelimiter = found
     return found

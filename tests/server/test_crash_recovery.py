@@ -99,7 +99,7 @@ async def test_recover_sweeps_only_what_no_live_request_owns(
             if path.is_file() and path.relative_to(root).as_posix() not in young:
                 age(path, old)
         account = ctx.meta.keys.list()[0].account_id
-        ctx.meta.usage.add(account, STORAGE, FOREVER, 12345)  # as after a delete cut short
+        ctx.counters.usage.add(account, STORAGE, FOREVER, 12345)  # as after a delete cut short
 
         found = recover(ctx)
 
@@ -108,7 +108,7 @@ async def test_recover_sweeps_only_what_no_live_request_owns(
             assert not (root / name).exists(), name
         for name in young:
             assert (root / name).exists(), name
-        assert ctx.meta.usage.get(account, STORAGE, FOREVER) == ctx.meta.images.total_bytes(
+        assert ctx.counters.usage.get(account, STORAGE, FOREVER) == ctx.meta.images.total_bytes(
             account, now=0)
         src = r.json()["src"].replace("http://testserver", "")
         assert (await api.client.get(src)).status_code == 200

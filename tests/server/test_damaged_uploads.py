@@ -134,7 +134,7 @@ async def _check(api: Api, monkeypatch: pytest.MonkeyPatch, files: dict[str, byt
     # Nothing refused was charged or kept: the ledgers match the rows, the rows match the blobs.
     rows = api.ctx.meta.images.count(account, now=0)
     assert rows == 4 * len(outcomes["accepted"])
-    assert api.ctx.meta.usage.get(account, STORAGE, FOREVER) == api.ctx.meta.images.total_bytes(
+    assert api.ctx.counters.usage.get(account, STORAGE, FOREVER) == api.ctx.meta.images.total_bytes(
         account, now=0)
     usage = (await api.client.get("/v1/usage", headers=auth(key))).json()
     assert usage["uploads_used"] == 2 * len(outcomes["accepted"])  # the /v1 half of them

@@ -98,7 +98,7 @@ async def _commit(ctx: AppContext, hosting: Hosting, base: str, who: Caller, sta
         created_at=now, updated_at=now, expires_at=expires,
     )
     try:
-        created = await media.commit(ctx.meta, ctx.blobs, record, staged, now=now,
+        created = await media.commit(ctx.meta, ctx.counters, ctx.blobs, record, staged, now=now,
                                      claims=quota.claims(who, size, now))
     except ClaimRefused as exc:
         raise quota.refused(ctx, hosting, base, who, exc.claim) from None

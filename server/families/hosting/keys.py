@@ -50,7 +50,7 @@ async def create_key(request: Request) -> Response:
     body = await json_body(request, ctx, KeyCreate)
     for bucket, limit in ((f"v1:keys:ip:{client_ip(request)}", s.keys_per_ip_hour),
                           (f"v1:keys:email:{body.email}", s.keys_per_email_hour)):
-        decision = ratelimit.hit(ctx.meta, bucket, limit, 3600, now)
+        decision = ratelimit.hit(ctx.counters, bucket, limit, 3600, now)
         if not decision.allowed:
             raise wait("Too many keys requested; try again later", decision.retry_after(now))
     account = ctx.meta.accounts.by_email(body.email)

@@ -73,14 +73,14 @@ def next_plan(ctx: AppContext, current: str) -> str:
 def anonymous_limits(ctx: AppContext, ip: str, now: float) -> dict[str, str]:
     """Count one anonymous upload against the IP's hourly and daily allowance (seed 001)."""
     s = ctx.settings
-    hourly = ratelimit.hit(ctx.meta, f"v1:anon:hour:{ip}", s.anonymous_hourly_uploads, 3600, now)
+    hourly = ratelimit.hit(ctx.counters, f"v1:anon:hour:{ip}", s.anonymous_hourly_uploads, 3600, now)
     headers = {"X-RateLimit-Limit": str(hourly.limit),
                "X-RateLimit-Remaining": str(hourly.remaining),
                "X-RateLimit-Reset": str(math.ceil(hourly.reset_at))}
     if not hourly.allowed:
         raise wait("Anonymous upload limit reached for this hour; sign up for a key (POST /v1/keys)",
                    hourly.retry_after(now), headers)
-    daily = ratelimit.hit(ctx.meta, f"v1:anon:day:{ip}", s.anonymous_daily_uploads, DAY, now)
+    daily = ratelimit.hit(ctx.counters, f"v1:anon:day:{ip}", s.anonymous_daily_uploads, DAY, now)
     headers.update({"X-RateLimit-Limit-Daily": str(daily.limit),
                     "X-RateLimit-Remaining-Daily": str(daily.remaining)})
     if not daily.allowed:
@@ -106,7 +106,7 @@ def check(ctx: AppContext, hosting: Hosting, base: str, who: Caller, size: int, 
     if who.principal is None:
         return
     for c in claims(who, size, now):
-        used = ctx.meta.usage.get(who.principal.account.id, c.metric, c.period)
+        used = ctx.counters.usage.get(who.principal.account.id, c.metric, c.period)
         if c.limit is not None and used + c.amount > c.limit:
             raise refused(ctx, hosting, base, who, c)
 
@@ -127,8 +127,8 @@ def release(ctx: AppContext, account_id: int | None, size: int, now: float, *,
     if account_id is None:
         return
     if upload:
-        ctx.meta.usage.release(account_id, UPLOADS, month(now), 1)
-    ctx.meta.usage.release(account_id, STORAGE, FOREVER, size)
+        ctx.counters.usage.release(account_id, UPLOADS, month(now), 1)
+    ctx.counters.usage.release(account_id, STORAGE, FOREVER, size)
 
 
 def quota_headers(ctx: AppContext, who: Caller, now: float) -> dict[str, str]:
@@ -146,7 +146,7 @@ def quota_headers(ctx: AppContext, who: Caller, now: float) -> dict[str, str]:
 
 
 def usage_of(ctx: AppContext, account_id: int, now: float) -> tuple[int, int]:
-    usage = ctx.meta.usage
+    usage = ctx.counters.usage
     return usage.get(account_id, UPLOADS, month(now)), usage.get(account_id, STORAGE, FOREVER)
 
 

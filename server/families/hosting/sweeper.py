@@ -52,7 +52,12 @@ def recover(ctx: AppContext, now: float | None = None) -> dict[str, int]:
     Safe beside live workers: anything younger, or still named by a row, is left alone."""
     now = time.time() if now is None else now
     before = now - stale_age(ctx.settings)
-    found = {"ledgers": ctx.meta.images.recount_bytes(STORAGE, FOREVER), "staging": 0,
+    # Stored-bytes ledgers are recounted where they share the rows' transactions; counters kept
+    # elsewhere were claimed first and given back on failure, so a crash can only leave them ahead
+    # by the uploads in flight at that moment.
+    ledgers = (ctx.meta.images.recount_bytes(STORAGE, FOREVER)
+               if ctx.counters is ctx.meta.counters else 0)
+    found = {"ledgers": ledgers, "staging": 0,
              "temp": ctx.blobs.clean_temp(before=before), "orphans": 0}
     staging = staging_dir(ctx)
     for path in staging.glob(".*") if staging.is_dir() else ():

@@ -106,5 +106,5 @@ async def delete_image(request: Request, ctx: AppContext, who: Principal) -> Res
     await anyio.to_thread.run_sync(ctx.blobs.delete, image.blob_key)
     await anyio.to_thread.run_sync(ctx.render.forget_derived, image_origin(image))
     ctx.meta.images.purge(image.id)
-    unstored(ctx.meta, image.account_id, image.size)
+    unstored(ctx.counters, image.account_id, image.size)
     return ok(DeletedOut(id=image.id, unique_id=image.unique_id, deleted=True).model_dump())

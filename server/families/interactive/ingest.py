@@ -131,7 +131,7 @@ async def store_image(ctx: AppContext, account: Account, body: ImageCreate, stag
         created_at=now, updated_at=now,
     )
     try:
-        return await media.commit(ctx.meta, ctx.blobs, record, staged, max_live=max_images,
+        return await media.commit(ctx.meta, ctx.counters, ctx.blobs, record, staged, max_live=max_images,
                                   now=now, claims=(Claim(STORAGE, FOREVER, record.size),))
     except media.CapReached:
         raise ApiError(403, "Image limit reached") from None

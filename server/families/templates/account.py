@@ -19,7 +19,7 @@ async def account(request: Request) -> Response:
     ctx = get_ctx(request)
     who = authenticate(request, ctx, "read")
     plan = ctx.settings.plan(who.account.plan)
-    used = ctx.meta.usage.get(who.account.id, RENDERS, month())
+    used = ctx.counters.usage.get(who.account.id, RENDERS, month())
     a = who.account
     out = AccountOut(
         id=a.id, email=a.email, name=a.name, plan=a.plan, teamHash=a.team_hash,

@@ -22,7 +22,7 @@ from cachetools import LRUCache
 
 import pinrender
 
-from ...backends import BlobStore, ImageRecord, MetaStore, ResultRecord, TemplateRecord
+from ...backends import BlobStore, CounterStore, ImageRecord, MetaStore, ResultRecord, TemplateRecord
 from .. import ledger
 from .cache import Output, OutputCache
 from .pool import RenderPool
@@ -86,7 +86,7 @@ class Prepared:
 class RenderService:
     def __init__(
         self, renderer: pinrender.Renderer, blobs: BlobStore, meta: MetaStore,
-        pool: RenderPool[Output], cache: OutputCache,
+        counters: CounterStore, pool: RenderPool[Output], cache: OutputCache,
     ) -> None:
         if renderer.services.store is None:
             # The core reads stored originals (`pinrender.stored`) through the blob store.
@@ -94,6 +94,7 @@ class RenderService:
         self.renderer = renderer
         self.blobs = blobs
         self.meta = meta
+        self.counters = counters
         self.pool = pool
         self.cache = cache
         self._lock = threading.Lock()
@@ -227,7 +228,7 @@ class RenderService:
         if hit is not None:
             await self.store(prepared, hit, account_id)
             return Obtained(hit, cached=True)
-        with ledger.monthly_render(self.meta, account_id, allowance) as charge:
+        with ledger.monthly_render(self.counters, account_id, allowance) as charge:
             output, started = await self.produce(prepared)
             await self.store(prepared, output, account_id)
             if not started:

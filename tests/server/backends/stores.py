@@ -1,7 +1,6 @@
-"""The storage backends every conformance test runs against, as parametrised fixtures.
-
-A new backend (S3, PostgreSQL) joins by adding a factory here; every storage suite then runs on it.
-"""
+"""The storage backends this project ships, as parametrised fixtures: every conformance suite
+(`pinrender_server.backends.testing`) runs once per implementation. A new backend joins by adding
+a factory here."""
 
 from __future__ import annotations
 
@@ -10,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from pinrender_server.backends import BlobStore, FileBlobStore, MemoryBlobStore, MetaStore, SqliteMetaStore
+from pinrender_server.backends import (
+    BlobStore,
+    CounterStore,
+    FileBlobStore,
+    MemoryBlobStore,
+    MemoryCounterStore,
+    MetaStore,
+    SqliteCounterStore,
+    SqliteMetaStore,
+)
 
 BLOB_STORES: dict[str, Callable[[Path], BlobStore]] = {
     "file": lambda tmp: FileBlobStore(tmp / "blobs"),
@@ -19,6 +27,10 @@ BLOB_STORES: dict[str, Callable[[Path], BlobStore]] = {
 META_STORES: dict[str, Callable[[Path], MetaStore]] = {
     "sqlite-file": lambda tmp: SqliteMetaStore(str(tmp / "meta.db")),
     "sqlite-memory": lambda tmp: SqliteMetaStore(":memory:"),
+}
+COUNTER_STORES: dict[str, Callable[[Path], CounterStore]] = {
+    "sqlite-own-file": lambda tmp: SqliteCounterStore.open(str(tmp / "counters.db")),
+    "memory": lambda tmp: MemoryCounterStore(),
 }
 
 
@@ -30,5 +42,17 @@ def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
 @pytest.fixture(params=sorted(META_STORES))
 def meta(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MetaStore]:
     store = META_STORES[request.param](tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=[*sorted(COUNTER_STORES), "in-meta-store"])
+def counters(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CounterStore]:
+    if request.param == "in-meta-store":  # the default: counters in the records' database
+        meta = SqliteMetaStore(str(tmp_path / "meta.db"))
+        yield meta.counters
+        meta.close()
+        return
+    store = COUNTER_STORES[request.param](tmp_path)
     yield store
     store.close()

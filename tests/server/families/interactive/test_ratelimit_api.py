@@ -29,7 +29,7 @@ async def test_sliding_hour_with_a_controllable_clock(
     async with open_api(make_settings(storage="memory://", plans={"pro": {"hourly_requests": 3}})
                         ) as api:
         clock = Clock()
-        api.app.state.ratelimiter = RateLimiter(api.ctx.meta, clock=clock)
+        api.app.state.ratelimiter = RateLimiter(api.ctx.counters, clock=clock)
         h = auth(api.key("o@example.com", plan="pro"))
         seen = []
         for path in ("/api/images", "/api/images/nope", "/api/images"):  # a 404 counts too

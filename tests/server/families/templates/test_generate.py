@@ -18,7 +18,7 @@ pytestmark = pytest.mark.anyio
 
 def used(api: Api) -> int:
     account_id = api.ctx.meta.keys.list()[0].account_id
-    return api.ctx.meta.usage.get(account_id, RENDERS, month())
+    return api.ctx.counters.usage.get(account_id, RENDERS, month())
 
 
 def blob_files(settings: Settings) -> list[Path]:

@@ -1,0 +1,40 @@
+"""SQLite counters across threads and across processes sharing one file (two stores, two
+connections): the transaction is what holds the limit, not a lock in this process."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from pinrender_server.backends import SqliteMetaStore
+
+T0 = 1_800_000_000.0
+
+
+def test_exact_under_threads(tmp_path: Path) -> None:
+    store = SqliteMetaStore(str(tmp_path / "m.db"))
+    allowed: list[bool] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(10):
+            ok = store.counters.ratelimits.hit("hot", 37, 3600, T0).allowed
+            with lock:
+                allowed.append(ok)
+
+    threads = [threading.Thread(target=worker) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store.close()
+    assert sum(allowed) == 37
+
+
+def test_two_stores_on_one_file_share_the_limit(tmp_path: Path) -> None:
+    # Two worker processes open the same file; the transaction must hold across connections.
+    a, b = SqliteMetaStore(str(tmp_path / "m.db")), SqliteMetaStore(str(tmp_path / "m.db"))
+    results = [(a if i % 2 else b).counters.ratelimits.hit("x", 5, 60, T0).allowed for i in range(12)]
+    a.close()
+    b.close()
+    assert sum(results) == 5
