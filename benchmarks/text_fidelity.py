@@ -2,7 +2,7 @@
 
     python benchmarks/text_fidelity.py                     # the whole corpus, defaults
     python benchmarks/text_fidelity.py --props             # plus overflowWrap / wordBreak / hyphens
-    python benchmarks/text_fidelity.py --record tests/text/chromium_lines.json   # the regression set
+    python benchmarks/text_fidelity.py --record tests/pinrender/text/chromium_lines.json   # the regression set
 
 Every case is laid out twice with the same font files, size, weight, letter spacing and box
 width: by `pinrender.layout` and by Chromium (`white-space: normal; overflow-wrap: break-word`,

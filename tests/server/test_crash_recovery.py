@@ -21,7 +21,7 @@ import pytest
 from pinrender_server.families.hosting.sweeper import recover, stale_age
 from pinrender_server.services.ledger import FOREVER, STORAGE
 from pinrender_server.settings import Settings
-from tests.server.images import solid
+from tests.images import solid
 
 from .conftest import Api, auth, open_api
 from .process import Served, cli, serving

@@ -22,7 +22,7 @@ import pinrender_server.families.hosting.upload as upload_module
 from pinrender_server.services.ledger import FOREVER, STORAGE
 from pinrender_server.settings import Settings
 from tests.conftest import corpus_files
-from tests.server.images import noisy
+from tests.images import noisy
 
 from .conftest import Api, auth, open_api
 

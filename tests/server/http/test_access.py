@@ -20,8 +20,8 @@ from PIL import Image
 
 from pinrender.urls import sign_path
 from pinrender_server.settings import Settings
+from tests.images import solid, two_tone
 from tests.server.conftest import Api, auth, open_api
-from tests.server.images import solid, two_tone
 
 pytestmark = pytest.mark.anyio
 

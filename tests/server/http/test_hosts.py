@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from pinrender_server.app import create_app
 from pinrender_server.settings import Settings
+from tests.images import solid
 from tests.server.conftest import CARD, Api, auth, open_api
-from tests.server.images import solid
 
 pytestmark = pytest.mark.anyio
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.images import noisy
+from tests.images import noisy
 from tests.server.process import Served, serving
 
 HEADER_TIMEOUT = 1.5

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from pinrender_server.settings import Settings
+from tests.images import solid
 from tests.server.conftest import Api, open_api
-from tests.server.images import solid
 
 
 def image_bytes(width: int = 64, height: int = 48, fmt: str = "JPEG") -> bytes:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from pinrender_server.settings import Settings
+from tests.images import solid
 from tests.server.conftest import Api, auth, open_api
-from tests.server.images import solid
 
 
 def png_bytes(width: int = 640, height: int = 320, color: tuple[int, int, int] = (200, 80, 40)

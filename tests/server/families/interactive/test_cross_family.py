@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pinrender_server.services import media
+from tests.images import solid
 from tests.server.conftest import auth
-from tests.server.images import solid
 
 from .conftest import Images, b64, png_bytes
 

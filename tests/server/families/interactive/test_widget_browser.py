@@ -31,7 +31,7 @@ import uvicorn  # noqa: E402 (after the module-level skip)
 from pinrender_server.app import create_app  # noqa: E402
 from pinrender_server.services.accounts import issue_key  # noqa: E402
 from pinrender_server.settings import Settings  # noqa: E402
-from tests.server.images import solid  # noqa: E402
+from tests.images import solid  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]

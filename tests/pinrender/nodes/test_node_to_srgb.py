@@ -5,9 +5,10 @@ from __future__ import annotations
 from PIL import Image
 
 from pinrender._nodes.source import Decode, ToSrgb
-from tests.transform import imagegen as g
+from tests import images as g
+from tests.images import encoded
 
-from .helpers import encoded, run, source
+from .helpers import run, source
 
 
 def test_cmyk_becomes_three_band_srgb() -> None:

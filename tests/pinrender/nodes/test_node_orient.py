@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pinrender._nodes.source import Decode, Orient
-from tests.transform import imagegen as g
+from tests import images as g
 
 from .helpers import pil, run, source
 

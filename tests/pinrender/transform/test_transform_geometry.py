@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from pinrender._codecs.ops import resize, target_size
 from pinrender._geometry import SIZE_PRESETS, VARIANT_WIDTHS
-
-from . import imagegen as g
+from tests import images as g
 
 sides = st.integers(min_value=1, max_value=40_000)
 

@@ -24,8 +24,7 @@ from pinrender import (
     transform_key,
 )
 from pinrender._pipelines import plan_transform
-
-from . import imagegen as g
+from tests import images as g
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -215,7 +214,7 @@ def test_resize_quality_matches_a_lanczos_reference() -> None:
         for x in range((y // 16 % 2) * 16, 1601, 32):
             im.paste(0, (x, y, x + 16, y + 16))
     im = im.convert("RGB")
-    out = g.decoded(transform(g.save(im, "PNG"), size="s", format="png")).convert("L")
+    out = g.decoded(transform(g.encoded(im, "PNG"), size="s", format="png")).convert("L")
     reference = im.convert("L").resize(out.size, Image.Resampling.LANCZOS)
     from PIL import ImageChops, ImageStat
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from pinrender._model import TextLayer
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
+FONTS_DIR = Path(__file__).resolve().parents[3] / "fonts"
 
 
 def make_layer(**fields: Any) -> TextLayer:

@@ -4,7 +4,7 @@
 Chromium drew (`white-space: normal`, the same font files, size, weight, letter spacing and box
 width). Re-record after a Chromium upgrade with:
 
-    python benchmarks/text_fidelity.py --props --record tests/text/chromium_lines.json
+    python benchmarks/text_fidelity.py --props --record tests/pinrender/text/chromium_lines.json
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
-"""Test images generated at test time (no committed binaries): every input format, EXIF
-orientations, colour profiles, alpha, animation, and hand-made bad files."""
+"""Every test's images, generated at test time (no committed binaries): flat colours and known
+quadrants, every input format, EXIF orientations, colour profiles, alpha, animation, noise, and
+hand-made bad files. One place, used by the core's and the server's tests alike."""
 
 from __future__ import annotations
 
 import io
 import struct
 import zlib
+from typing import Any
 
 import pyvips
 from PIL import Image, ImageDraw
@@ -29,7 +31,7 @@ def quadrants(width: int = 300, height: int = 200, mode: str = "RGB") -> Image.I
     return im
 
 
-def save(im: Image.Image, fmt: str, **options: object) -> bytes:
+def encoded(im: Image.Image, fmt: str = "PNG", **options: Any) -> bytes:
     out = io.BytesIO()
     im.save(out, fmt, **options)
     return out.getvalue()
@@ -46,28 +48,28 @@ def jpeg(width: int = 300, height: int = 200, *, orientation: int = 1, quality: 
     exif[0x010F] = "pinrender-test-camera"
     if gps:
         exif.get_ifd(0x8825)[2] = (52.0, 22.0, 1.0)
-    return save(im, "JPEG", quality=quality, exif=exif.tobytes(), **options)
+    return encoded(im, "JPEG", quality=quality, exif=exif.tobytes(), **options)
 
 
 def cmyk_jpeg(width: int = 64, height: int = 48) -> bytes:
     im = Image.new("CMYK", (width, height), (0, 255, 255, 0))  # pure red ink
-    return save(im, "JPEG", quality=95)
+    return encoded(im, "JPEG", quality=95)
 
 
 def png(width: int = 300, height: int = 200, mode: str = "RGB") -> bytes:
     if mode == "P":
-        return save(quadrants(width, height).convert("P", palette=Image.Palette.ADAPTIVE,
+        return encoded(quadrants(width, height).convert("P", palette=Image.Palette.ADAPTIVE,
                                                       colors=4), "PNG")
     if mode == "RGBA":
         im = quadrants(width, height).convert("RGBA")
         im.putalpha(Image.linear_gradient("L").resize((width, height)))
-        return save(im, "PNG")
+        return encoded(im, "PNG")
     if mode == "16":
         vim = pyvips.Image.new_from_array([[0, 65535], [32768, 65535]]).cast("ushort")
         vim = vim.resize(width / 2, vscale=height / 2, kernel="nearest")
         vim = vim.bandjoin([vim, vim]).copy(interpretation="rgb16")
         return bytes(vim.pngsave_buffer(bitdepth=16))
-    return save(quadrants(width, height).convert(mode), "PNG")
+    return encoded(quadrants(width, height).convert(mode), "PNG")
 
 
 def vips_of(im: Image.Image) -> pyvips.Image:
@@ -79,7 +81,7 @@ def vips_of(im: Image.Image) -> pyvips.Image:
 def animation(fmt: str, frames: int = 4, width: int = 120, height: int = 80) -> bytes:
     colours = [RED, GREEN, BLUE, WHITE]
     images = [Image.new("RGB", (width, height), colours[i % 4]) for i in range(frames)]
-    return save(images[0], fmt.upper(), save_all=True, append_images=images[1:], duration=80,
+    return encoded(images[0], fmt.upper(), save_all=True, append_images=images[1:], duration=80,
                 loop=0)
 
 
@@ -88,7 +90,7 @@ def tiff(width: int = 300, height: int = 200) -> bytes:
 
 
 def avif(width: int = 300, height: int = 200) -> bytes:
-    return save(quadrants(width, height), "AVIF", quality=90)
+    return encoded(quadrants(width, height), "AVIF", quality=90)
 
 
 def heic(width: int = 300, height: int = 200) -> bytes:
@@ -100,7 +102,7 @@ def heic(width: int = 300, height: int = 200) -> bytes:
 
 
 def bmp(width: int = 300, height: int = 200) -> bytes:
-    return save(quadrants(width, height), "BMP")
+    return encoded(quadrants(width, height), "BMP")
 
 
 def svg(width: int = 300, height: int = 200, extra: str = "") -> bytes:
@@ -114,9 +116,9 @@ def svg(width: int = 300, height: int = 200, extra: str = "") -> bytes:
 
 
 ALL_FORMATS = {
-    "jpeg": jpeg, "png": png, "webp": lambda w=300, h=200: save(quadrants(w, h), "WEBP",
+    "jpeg": jpeg, "png": png, "webp": lambda w=300, h=200: encoded(quadrants(w, h), "WEBP",
                                                                  quality=95),
-    "gif": lambda w=300, h=200: save(quadrants(w, h), "GIF"), "tiff": tiff, "avif": avif,
+    "gif": lambda w=300, h=200: encoded(quadrants(w, h), "GIF"), "tiff": tiff, "avif": avif,
     "heic": heic, "bmp": bmp, "svg": svg,
 }
 
@@ -157,3 +159,24 @@ def decoded(data: bytes) -> Image.Image:
     im = Image.open(io.BytesIO(data))
     im.load()
     return im
+
+
+def solid(width: int = 64, height: int = 48, color: tuple[int, ...] = (200, 80, 40),
+          fmt: str = "PNG", mode: str = "RGB") -> bytes:
+    """One flat colour: the cheapest valid image of a given size."""
+    return encoded(Image.new(mode, (width, height), color), fmt)
+
+
+def two_tone(width: int = 640, height: int = 480, fmt: str = "JPEG") -> bytes:
+    """A flat colour with its top-left quarter in another, so a crop or flip shows in the pixels."""
+    image = Image.new("RGB", (width, height), (200, 80, 40))
+    image.paste((20, 90, 200), (0, 0, width // 2, height // 2))
+    return encoded(image, fmt)
+
+
+def noisy(width: int = 160, height: int = 120, fmt: str = "JPEG", sigma: float = 60,
+          **options: Any) -> bytes:
+    """Noise in every band: compresses badly, so its bytes are many and every byte matters
+    (a cut file is truly damaged, a slow upload takes many packets)."""
+    bands = [Image.effect_noise((width, height), sigma) for _ in range(3)]
+    return encoded(Image.merge("RGB", bands), fmt, **options)

@@ -13,6 +13,7 @@ from PIL import Image
 import pinrender
 from pinrender._graph import ExecutionContext, Node, execute
 from pinrender._nodes.source import Source
+from tests.images import encoded
 
 SERVICES = pinrender.Services(pinrender.SafeLoader(allow_local=False), pinrender.default_fonts())
 
@@ -28,16 +29,6 @@ def pil(value: Any) -> Image.Image:
         value = Image.open(io.BytesIO(value.pngsave_buffer()))
     value.load()
     return value
-
-
-def encoded(image: Image.Image, fmt: str = "PNG", **options: Any) -> bytes:
-    buf = io.BytesIO()
-    image.save(buf, fmt, **options)
-    return buf.getvalue()
-
-
-def solid(width: int, height: int, colour: tuple[int, ...], mode: str = "RGB") -> bytes:
-    return encoded(Image.new(mode, (width, height), colour))
 
 
 def source(data: bytes) -> Source:

@@ -6,8 +6,9 @@ from PIL import Image
 
 from pinrender._nodes.image import Fit
 from pinrender._nodes.source import Decode, ToSrgb
+from tests.images import encoded
 
-from .helpers import encoded, run, source
+from .helpers import run, source
 
 
 def two_halves() -> bytes:

@@ -6,8 +6,9 @@ import pytest
 
 import pinrender
 from pinrender._nodes.source import Source
+from tests.images import solid
 
-from .helpers import SERVICES, run, solid, source
+from .helpers import SERVICES, run, source
 
 
 def test_the_value_is_the_sources_bytes() -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from transform import imagegen as g
 
 from pinrender import DEFAULT_LIMITS, DecodeError, LimitError, Limits, transform
 from pinrender._codecs.svg import sanitize_svg
+from tests import images as g
 
 pytestmark = pytest.mark.timeout(30)
 

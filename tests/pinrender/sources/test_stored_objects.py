@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pinrender
+from tests import images as g
 from tests.conftest import decode
-from tests.transform import imagegen as g
 
 
 class Store:

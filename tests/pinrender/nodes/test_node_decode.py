@@ -7,8 +7,9 @@ from PIL import Image
 
 import pinrender
 from pinrender._nodes.source import Decode, ShrinkHint
+from tests.images import encoded, solid
 
-from .helpers import encoded, pil, run, solid, source
+from .helpers import pil, run, source
 
 
 def test_decodes_to_the_sources_size_and_pixels() -> None:

@@ -6,8 +6,9 @@ import pytest
 
 from pinrender._nodes.resize import Resize
 from pinrender._nodes.source import Decode
+from tests.images import solid
 
-from .helpers import run, solid, source
+from .helpers import run, source
 
 
 @pytest.mark.parametrize("rule, target, size, expected", [

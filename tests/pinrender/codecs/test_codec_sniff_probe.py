@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from transform import imagegen as g
 
 from pinrender import DEFAULT_LIMITS, DecodeError, LimitError, Limits
 from pinrender._codecs import decode, probe, sniff
 from pinrender._codecs.decode import ShrinkHint, jpeg_shrink
+from tests import images as g
 
 pytestmark = pytest.mark.timeout(30)
 

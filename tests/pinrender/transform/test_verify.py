@@ -12,20 +12,18 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import pinrender
+from tests import images
+from tests.images import animation, decoded, encoded, jpeg, png
 
-from .imagegen import animation, decoded, jpeg, png, save
 
-
-def noisy(fmt: str, width: int = 96, height: int = 64) -> bytes:
+def noisy(fmt: str) -> bytes:
     # Noise does not compress: the scan data is most of the file, so most cuts land inside it.
-    bands = [Image.effect_noise((width, height), 80) for _ in range(3)]
-    im = Image.merge("RGB", bands)
     options: dict[str, object] = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
-    return save(im, fmt, **options)
+    return images.noisy(96, 64, fmt, sigma=80, **options)
 
 
 SAMPLES = {"jpeg": noisy("JPEG"), "png": noisy("PNG"), "webp": noisy("WEBP"), "gif": noisy("GIF"),
-           "progressive": save(Image.open(io.BytesIO(noisy("JPEG"))), "JPEG", progressive=True)}
+           "progressive": encoded(Image.open(io.BytesIO(noisy("JPEG"))), "JPEG", progressive=True)}
 
 
 def pixels(data: bytes) -> bytes:

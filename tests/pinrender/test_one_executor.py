@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import pinrender
+from tests import images as g
 from tests.conftest import decode
-from tests.transform import imagegen as g
 
 PHOTO = g.jpeg(1200, 800)
 TEMPLATE = {"canvas": {"width": 300, "height": 200, "background": "#ffffff"},

@@ -1,6 +1,6 @@
 """The example templates against golden renders, compared perceptually.
 
-Regenerate after an intended visual change with:  PINRENDER_UPDATE_GOLDENS=1 pytest tests/core
+Regenerate after an intended visual change with:  PINRENDER_UPDATE_GOLDENS=1 pytest tests/pinrender
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pinrender import Renderer
 from pinrender.testing import difference
 from tests.conftest import EXAMPLES, decode
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+GOLDEN = Path(__file__).resolve().parent / "golden"
 NAMES = sorted(p.stem for p in EXAMPLES.glob("*.json"))
 
 

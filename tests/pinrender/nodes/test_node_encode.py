@@ -8,8 +8,8 @@ import pinrender
 from pinrender._nodes.encode import Encode
 from pinrender._nodes.shape import Fill
 from pinrender._nodes.source import Decode
+from tests import images as g
 from tests.conftest import decode
-from tests.transform import imagegen as g
 
 from .helpers import run, source
 

@@ -7,10 +7,10 @@ import io
 import pytest
 import pyvips
 from PIL import Image, ImageDraw
-from transform import imagegen as g
 
 from pinrender._codecs import encode
 from pinrender._codecs.encode import DEFAULTS
+from tests import images as g
 
 pytestmark = pytest.mark.timeout(60)
 
