@@ -6,9 +6,8 @@ Subclass `CounterStoreContract` and give it a `counters` fixture that yields a f
 
 from __future__ import annotations
 
-import threading
-
 from ..counters import CounterStore
+from .factories import concurrently
 
 ACCOUNT = 7
 T0 = 1_800_000_000.0
@@ -28,19 +27,7 @@ class CounterStoreContract:
         assert counters.usage.get(ACCOUNT, "renders", "2026-02") == 0
 
     def test_claims_hold_under_concurrency(self, counters: CounterStore) -> None:
-        wins: list[bool] = []
-        lock = threading.Lock()
-
-        def claim() -> None:
-            ok = counters.usage.claim(ACCOUNT, "renders", "p", 1, 1)
-            with lock:
-                wins.append(ok)
-
-        threads = [threading.Thread(target=claim) for _ in range(100)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        wins = concurrently(lambda: counters.usage.claim(ACCOUNT, "renders", "p", 1, 1), 100)
         assert wins.count(True) == 1
         assert counters.usage.get(ACCOUNT, "renders", "p") == 1
 

@@ -1,14 +1,18 @@
-"""Records for storage tests: one place, used by every conformance suite and the server's tests."""
+"""Records for storage tests, and a way to race calls: one place, used by every conformance suite
+and the server's tests."""
 
 from __future__ import annotations
 
+import threading
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ..meta import MetaStore
 from ..records import ImageRecord, TemplateRecord
 
 NOW = 1_800_000_000.0
+T = TypeVar("T")
 
 
 def image_record(account_id: int | None, **fields: Any) -> ImageRecord:
@@ -29,3 +33,24 @@ def new_image(meta: MetaStore, account_id: int, **fields: Any) -> ImageRecord:
 def template_record(account_id: int | None, **fields: Any) -> TemplateRecord:
     return TemplateRecord(id=str(uuid.uuid4()), account_id=account_id, name="T", description="",
                           json_data={"canvas": {"width": 1, "height": 1}}, **fields)
+
+
+def concurrently(call: Callable[[], T], times: int) -> list[T]:
+    """`call` made `times` times at once, one thread each, all released together by a barrier:
+    what a store's atomic check-and-write must survive. Results in completion order."""
+    barrier = threading.Barrier(times)
+    results: list[T] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        barrier.wait()
+        outcome = call()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

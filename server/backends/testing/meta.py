@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import threading
 import time
 import uuid
 
@@ -27,7 +26,7 @@ from hypothesis import strategies as st
 
 from ..meta import MetaStore
 from ..records import ApiKey, Claim, ClaimRefused, Conflict, ResultRecord
-from .factories import NOW, image_record, new_image, template_record
+from .factories import NOW, concurrently, image_record, new_image, template_record
 
 
 class MetaStoreContract:
@@ -119,23 +118,15 @@ class MetaStoreContract:
 
     def test_claims_with_rows_hold_under_concurrency(self, meta: MetaStore) -> None:
         a = meta.accounts.create("c@example.com")
-        outcomes: list[bool] = []
-        lock = threading.Lock()
 
-        def create() -> None:
+        def create() -> bool:
             try:
                 meta.images.create(image_record(a.id), claims=(Claim("uploads", "m", 1, 10),))
-                ok = True
             except ClaimRefused:
-                ok = False
-            with lock:
-                outcomes.append(ok)
+                return False
+            return True
 
-        threads = [threading.Thread(target=create) for _ in range(60)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        outcomes = concurrently(create, 60)
         assert outcomes.count(True) == 10
         assert meta.images.count(a.id, now=0) == 10 == meta.counters.usage.get(a.id, "uploads", "m")
 

@@ -3,30 +3,17 @@ connections): the transaction is what holds the limit, not a lock in this proces
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from pinrender_server.backends import SqliteMetaStore
+from pinrender_server.backends.testing.factories import concurrently
 
 T0 = 1_800_000_000.0
 
 
 def test_exact_under_threads(tmp_path: Path) -> None:
     store = SqliteMetaStore(str(tmp_path / "m.db"))
-    allowed: list[bool] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        for _ in range(10):
-            ok = store.counters.ratelimits.hit("hot", 37, 3600, T0).allowed
-            with lock:
-                allowed.append(ok)
-
-    threads = [threading.Thread(target=worker) for _ in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    allowed = concurrently(lambda: store.counters.ratelimits.hit("hot", 37, 3600, T0).allowed, 100)
     store.close()
     assert sum(allowed) == 37
 
