@@ -3,6 +3,7 @@ OpenAI-compatible server on 127.0.0.1 (both the exact-size and the OpenAI-size m
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
 from pinrender_server.backends.ai import AIBackend, AISettings, OfflineBackend, open_ai_backend
@@ -45,4 +46,6 @@ class TestOpenAIHostile(TestOpenAIExactSizes):
 
 def test_the_default_backend_is_offline() -> None:
     assert isinstance(open_ai_backend(AISettings()), OfflineBackend)
-    assert open_ai_backend(AISettings(backend="openai")).name == "openai"
+    backend = open_ai_backend(AISettings(backend="openai"))
+    assert backend.name == "openai"
+    anyio.run(backend.aclose)
