@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -75,13 +76,16 @@ class OfflineBackend:
     # -- hotspots --------------------------------------------------------------------------
     async def suggest_hotspots(self, image: bytes, *, prompt: str | None, max_hotspots: int,
                                current: Sequence[HotspotDraft] = ()) -> list[HotspotDraft]:
-        # The prompt cannot steer a measurement of pixels; it is accepted and not pretended to.
         limit = max(1, min(MAX_HOTSPOTS, int(max_hotspots)))
         try:
             regions, bg = await anyio.to_thread.run_sync(
                 vision.salient_regions, image, limit + len(current) + 4)
         except pinrender.PinrenderError as exc:
             raise AIError(f"the image could not be read: {exc}") from exc
+        # What a prompt can honestly steer here is colour: regions of a colour it names come first.
+        named = vision.colours_named(prompt or "")
+        if named:
+            regions.sort(key=lambda r: vision.color_name(r.color).split()[-1] not in named)
         found: list[HotspotDraft] = []
         for region in regions:
             if near_any(region.x, region.y, [*current, *found]):
@@ -253,7 +257,10 @@ def _sections(content: str, headings: list[str]) -> list[str]:
     where: list[int] = []
     cursor = 0
     for heading in headings:
-        at = lower.find(heading.lower(), cursor)
+        # A line of its own (a Markdown heading or a plain title line) before a mention in a sentence.
+        line = re.compile(r"^[ \t]*#{0,6}[ \t]*" + re.escape(heading.lower()) + r"[ \t#]*$", re.MULTILINE)
+        match = line.search(lower, cursor) or line.search(lower)
+        at = match.start() + match.group(0).index(heading.lower()) if match else lower.find(heading.lower(), cursor)
         if at < 0:
             at = lower.find(heading.lower())
         where.append(at)

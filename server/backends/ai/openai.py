@@ -161,7 +161,10 @@ class OpenAIBackend:
                 failure = AIUnavailable(f"the AI provider did not answer within {self.settings.timeout:g} s")
             except httpx.TimeoutException:
                 failure = AIUnavailable(f"the AI provider did not answer within {self.settings.timeout:g} s")
-            except httpx.TransportError as exc:
+            except httpx.DecodingError as exc:
+                # A body that does not decode as its Content-Encoding says: a malformed answer.
+                failure = AIError(f"the AI provider's answer was malformed ({type(exc).__name__})")
+            except httpx.RequestError as exc:
                 # Refused connections, resets, a server that died mid-answer.
                 failure = AIUnavailable(f"the AI provider could not be reached ({type(exc).__name__})")
             else:
@@ -174,7 +177,8 @@ class OpenAIBackend:
                 else:
                     try:
                         return parse(json.loads(body))
-                    except (Malformed, ValueError, KeyError, IndexError, TypeError) as exc:
+                    except (Malformed, ValueError, KeyError, IndexError, TypeError, AttributeError,
+                            RecursionError) as exc:
                         failure = AIError(f"the AI provider's answer was malformed: {str(exc)[:200]}")
             if attempt + 1 < attempts:
                 backoff = 0.5 * 2**attempt

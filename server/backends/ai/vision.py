@@ -185,6 +185,16 @@ def color_name(rgb: tuple[int, int, int]) -> str:
     return "pink" if v > 0.6 else "magenta"
 
 
+COLOUR_WORDS = frozenset(("black", "white", "grey", "red", "orange", "brown", "yellow", "olive", "green", "teal",
+                          "cyan", "blue", "purple", "pink", "magenta"))
+
+
+def colours_named(text: str) -> set[str]:
+    """The colour names `color_name` can give that `text` mentions ("gray" counts as grey)."""
+    words = set(text.lower().replace("gray", "grey").replace(",", " ").replace(".", " ").split())
+    return words & COLOUR_WORDS
+
+
 def position_name(x: float, y: float) -> str:
     row = "top" if y < 100 / 3 else "bottom" if y > 200 / 3 else ""
     col = "left" if x < 100 / 3 else "right" if x > 200 / 3 else ""

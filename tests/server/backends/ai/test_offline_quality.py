@@ -72,6 +72,20 @@ def test_max_hotspots_and_current_ones_are_respected() -> None:
     assert len(found) == 2 and not any(inside(s, RED_CIRCLE) for s in found)
 
 
+def test_a_colour_in_the_prompt_picks_that_region_first() -> None:
+    [green] = call("suggest_hotspots", shapes(), prompt="the green triangle", max_hotspots=1)
+    assert inside(green, GREEN_TRIANGLE)
+    [largest] = call("suggest_hotspots", shapes(), prompt="the triangle", max_hotspots=1)
+    assert inside(largest, BLUE_SQUARE)
+
+
+def test_a_heading_is_found_on_its_own_line_not_in_the_intro() -> None:
+    article = ("We compare heat pumps and boilers.\n\n## Heat pumps\n\nA heat pump moves heat outdoors to indoors."
+               "\n\n## Boilers\n\nA gas boiler burns gas.")
+    first, second = call("locate_spots", article, headings=["Heat pumps", "Boilers"], count=2)
+    assert "moves heat" in first.concept and "burns gas" in second.concept
+
+
 def test_a_plain_image_gets_a_point_of_interest_not_an_invention() -> None:
     picture = Image.new("RGB", (300, 200), (128, 128, 128))
     out = io.BytesIO()

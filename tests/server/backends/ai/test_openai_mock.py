@@ -123,3 +123,30 @@ def test_unknown_tier_is_refused_before_any_request() -> None:
 
     with pytest.raises(ValueError, match="unknown model"):
         run(handler, lambda b: b.generate_image("x", model="gpt-4", quality="low", aspect_ratio="1:1"))
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000, b'{"choices": "x"}',
+                                  b'{"choices": [{"message": 5}]}', b"\xff\xfe garbage",
+                                  b'{"choices": [{"message": {"content": "[1, 2]"}}]}'])
+def test_answers_of_the_wrong_shape_are_malformed_not_a_crash(body: bytes) -> None:
+    from pinrender_server.backends.ai import AIError
+
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(200, content=body)
+
+    with pytest.raises(AIError, match="malformed"):
+        run(handler, lambda b: b.suggest_concepts(purpose="x"), retries=1)
+    assert len(calls) == 2
+
+
+def test_a_body_that_does_not_decode_is_malformed() -> None:
+    from pinrender_server.backends.ai import AIError
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"not gzip at all", headers={"Content-Encoding": "gzip"})
+
+    with pytest.raises(AIError, match="malformed"):
+        run(handler, lambda b: b.detailed_prompt("x"), retries=0)
