@@ -12,7 +12,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -43,6 +43,57 @@ class Plan(BaseModel):
     storage_bytes: int = Field(default=5 * GB, ge=0)
     retention_days: int = Field(default=0, ge=0)
     max_file_bytes: int = Field(default=70 * MB, ge=1)
+
+
+# --- AI backends (issue 12, server/backends/ai) ---------------------------------------------
+class AISettings(BaseModel):
+    """Which AI backend answers the AI endpoints (`PINRENDER_AI__BACKEND`) and how it is reached.
+
+    `offline` (the default) needs no network and no model: hotspots from the image's own salient
+    regions, extractive text, placeholder images drawn by pinrender. `openai` talks to any
+    OpenAI-compatible server at `base_url`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: Literal["offline", "openai"] = "offline"
+    base_url: str = "https://api.openai.com/v1"
+    api_key: str = Field(default="", repr=False)
+    text_model: str = Field(default="gpt-4o-mini", min_length=1)
+    vision_model: str = Field(default="gpt-4o-mini", min_length=1)
+    # The seed's model tiers -> the provider's image model names.
+    image_models: dict[str, str] = Field(default_factory=lambda: {
+        "mini": "gpt-image-1-mini", "standard": "gpt-image-1", "plus": "gpt-image-1",
+        "ultra": "gpt-image-1"})
+    # `openai`: ask for the sizes OpenAI's image models accept (1024x1024, 1536x1024, 1024x1536)
+    # and crop to the ratio; `exact`: ask for the exact size of the ratio (servers that take any).
+    image_sizes: Literal["openai", "exact"] = "openai"
+    # Seconds one provider call may take in all (connect, send, wait, read), per attempt.
+    timeout: float = Field(default=60.0, gt=0, le=3600)
+    # Further attempts after a 429/500/502/503/504 or a timeout; never after another 4xx.
+    retries: int = Field(default=2, ge=0, le=10)
+    # The longest wait between attempts, whatever a Retry-After header asks.
+    max_retry_wait: float = Field(default=20.0, ge=0, le=600)
+    # A provider answer larger than this is refused unread (a base64 image is ~4/3 of its bytes).
+    max_response_bytes: int = Field(default=48 * MB, ge=64 * 1024)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_base(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("image_models")
+    @classmethod
+    def _tiers(cls, value: dict[str, str]) -> dict[str, str]:
+        tiers = {"mini", "standard", "plus", "ultra"}
+        defaults = AISettings.model_fields["image_models"].get_default(call_default_factory=True)
+        unknown = sorted(set(value) - tiers)
+        if unknown:
+            raise ValueError(f"unknown model tier(s) {', '.join(unknown)}: use mini, standard, plus, ultra")
+        # `PINRENDER_AI__IMAGE_MODELS__ULTRA=x` changes one tier, not the whole table.
+        return {**defaults, **value}
+# --- end AI backends --------------------------------------------------------------------------
 
 
 def default_plans() -> dict[str, Plan]:
@@ -179,6 +230,9 @@ class Settings(BaseSettings):
 
     # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
     debug_stats: bool = False
+
+    # AI backends (issue 12): `PINRENDER_AI__BACKEND=offline|openai`, `PINRENDER_AI__BASE_URL`, ...
+    ai: AISettings = Field(default_factory=AISettings)
 
     @field_validator("font_dirs", mode="before")
     @classmethod
