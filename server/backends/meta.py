@@ -13,7 +13,17 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from .counters import CounterStore
-from .records import Account, ApiKey, Claim, ImagePage, ImageRecord, Page, ResultRecord, TemplateRecord
+from .records import (
+    Account,
+    ApiKey,
+    Claim,
+    ImagePage,
+    ImageRecord,
+    JobRecord,
+    Page,
+    ResultRecord,
+    TemplateRecord,
+)
 
 
 class AccountRepo(Protocol):
@@ -182,6 +192,54 @@ class CoordinationRepo(Protocol):
         ...
 
 
+class JobRepo(Protocol):
+    """Background jobs, leased to one worker at a time (see `JobRecord`)."""
+
+    def enqueue(self, account_id: int, kind: str, input: dict[str, Any], *, max_open: int,
+                now: float) -> JobRecord | None:
+        """A queued job, unless the account already has `max_open` queued or running (None);
+        checked in the insert's transaction, so a burst cannot pass the cap."""
+        ...
+
+    def get(self, job_id: int) -> JobRecord | None: ...
+
+    def claim(self, holder: str, *, now: float, lease_seconds: float,
+              max_attempts: int) -> JobRecord | None:
+        """Lease the oldest queued job, or a running one whose lease expired (its worker died),
+        to `holder` until `now + lease_seconds`, counting an attempt. A job that would pass
+        `max_attempts` is marked failed instead. None when there is nothing to do."""
+        ...
+
+    def renew(self, job_id: int, holder: str, *, until: float) -> bool:
+        """Extend the lease; False if `holder` no longer has it (it must stop working)."""
+        ...
+
+    def save_state(self, job_id: int, holder: str, state: dict[str, Any], *, now: float) -> bool:
+        """Record the phases done so far, only while `holder` has the lease."""
+        ...
+
+    def finish(self, job_id: int, holder: str, *, status: str, now: float,
+               results: builtins.list[dict[str, Any]] | None = None,
+               error: str | None = None) -> bool:
+        """Mark the job completed or failed and drop the lease, only while `holder` has it."""
+        ...
+
+    def charge(self, job_id: int, phase: str, account_id: int, claim: Claim, *,
+               spend: bool) -> bool:
+        """Record that `phase` of the job is paid for, once: True if this call recorded it,
+        False if it already was (nothing spent again). With `spend`, the claim is spent on this
+        store's own counters in the same transaction (ClaimRefused over its limit, nothing
+        written); without, the caller spends it on counters kept elsewhere."""
+        ...
+
+    def uncharge(self, job_id: int, phase: str, *, release: bool) -> Claim | None:
+        """Forget `phase`'s charge (its work failed); with `release`, give the amount back to
+        this store's own counters in the same transaction. The charge removed, or None."""
+        ...
+
+    def count_open(self, account_id: int) -> int: ...
+
+
 class MetaStore(Protocol):
     # Read-only members, so an implementation may hold its own repository classes.
     @property
@@ -204,6 +262,9 @@ class MetaStore(Protocol):
 
     @property
     def coordination(self) -> CoordinationRepo: ...
+
+    @property
+    def jobs(self) -> JobRepo: ...
 
     @property
     def counters(self) -> CounterStore:

@@ -104,6 +104,13 @@ class ImageRecord:
     updated_at: float = 0.0
     expires_at: float | None = None
     deleted_at: float | None = None
+    # "ready"; "pending" while a background job makes its pixels (seed 000's ai/process mints
+    # the row first); "failed" when that job gave up. Only a ready image has a blob to read.
+    status: str = "ready"
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"
 
     def available(self, now: float) -> bool:
         """Neither deleted nor expired at `now`."""
@@ -155,3 +162,29 @@ class ClaimRefused(Exception):
     def __init__(self, claim: Claim) -> None:
         super().__init__(f"{claim.metric} over its limit of {claim.limit}")
         self.claim = claim
+
+
+JOB_STATUSES = ("queued", "running", "completed", "failed")
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """Background work that must survive a crash: the row is the job's source of truth.
+
+    A worker runs a job only while it holds the lease (`lease_owner` until `lease_until`); a job
+    whose lease expired is claimed again by any worker and resumes from `state`, where each
+    finished phase left its result."""
+
+    id: int
+    account_id: int
+    kind: str  # "image" (ai/process), "article" (articles/process)
+    status: str  # one of JOB_STATUSES
+    input: dict[str, Any]
+    state: dict[str, Any] = field(default_factory=dict)
+    results: list[dict[str, Any]] | None = None
+    error: str | None = None
+    attempts: int = 0
+    lease_owner: str | None = None
+    lease_until: float | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0

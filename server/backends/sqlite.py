@@ -14,6 +14,7 @@ from .sqlite_coordination import SqliteCoordination
 from .sqlite_db import Database
 from .sqlite_hosting import SqliteHosting
 from .sqlite_images import SqliteImages
+from .sqlite_jobs import SqliteJobs
 from .sqlite_ratelimit import SqliteRateLimits
 from .sqlite_usage import SqliteUsage
 
@@ -254,6 +255,7 @@ class SqliteMetaStore:
         self.hosting = SqliteHosting(self.db)
         self.coordination = SqliteCoordination(self.db)
         self.counters = SqliteCounterStore(self.db)
+        self.jobs = SqliteJobs(self.db)
 
     def close(self) -> None:
         self.db.close()

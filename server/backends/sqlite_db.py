@@ -150,6 +150,35 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE images ADD COLUMN status TEXT NOT NULL DEFAULT 'ready';
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        input TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT '{}',
+        results TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_owner TEXT,
+        lease_until REAL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX jobs_open ON jobs(status, id);
+    CREATE INDEX jobs_account ON jobs(account_id, status);
+    CREATE TABLE job_charges (
+        job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        phase TEXT NOT NULL,
+        account_id INTEGER NOT NULL,
+        metric TEXT NOT NULL,
+        period TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        PRIMARY KEY (job_id, phase)
+    );
+    """,
 ]
 
 

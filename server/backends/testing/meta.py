@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import threading
 import time
 import uuid
 
@@ -273,3 +274,80 @@ class MetaStoreContract:
         meta.images.soft_delete(gone.id, now=now)
         new_image(meta, account.id, namespace="c", size=1, expires_at=now - 1)
         assert meta.hosting.namespace_usage(account.id, now=now) == [("a", 2, 12)]
+
+    # -- jobs ------------------------------------------------------------------------------------
+
+    def test_jobs_queue_with_a_cap_per_account(self, meta: MetaStore) -> None:
+        a, b = (meta.accounts.create(f"{n}@example.com") for n in "jk")
+        first = meta.jobs.enqueue(a.id, "image", {"prompt": "x"}, max_open=2, now=NOW)
+        assert first is not None and first.status == "queued" and first.input == {"prompt": "x"}
+        assert meta.jobs.enqueue(a.id, "image", {}, max_open=2, now=NOW) is not None
+        assert meta.jobs.enqueue(a.id, "image", {}, max_open=2, now=NOW) is None
+        assert meta.jobs.enqueue(b.id, "article", {}, max_open=2, now=NOW) is not None
+        assert meta.jobs.count_open(a.id) == 2 and meta.jobs.get(first.id) == first
+        assert meta.jobs.get(10**9) is None
+
+    def test_a_job_is_leased_to_one_worker_and_resumed_after_its_lease_expires(
+            self, meta: MetaStore) -> None:
+        a = meta.accounts.create("l@example.com")
+        job = meta.jobs.enqueue(a.id, "image", {}, max_open=5, now=NOW)
+        assert job is not None
+        mine = meta.jobs.claim("w1", now=NOW, lease_seconds=30, max_attempts=3)
+        assert mine is not None and mine.id == job.id and mine.status == "running"
+        assert mine.lease_owner == "w1" and mine.attempts == 1
+        assert meta.jobs.claim("w2", now=NOW + 10, lease_seconds=30, max_attempts=3) is None
+        assert meta.jobs.save_state(job.id, "w1", {"expand": {"prompt": "p"}}, now=NOW + 1)
+        assert not meta.jobs.save_state(job.id, "w2", {}, now=NOW + 1)
+        assert meta.jobs.renew(job.id, "w1", until=NOW + 60) and not meta.jobs.renew(job.id, "w2", until=NOW + 90)
+        # w1 dies: once its lease is over, w2 takes the job with its state.
+        assert meta.jobs.claim("w2", now=NOW + 59, lease_seconds=30, max_attempts=3) is None
+        taken = meta.jobs.claim("w2", now=NOW + 61, lease_seconds=30, max_attempts=3)
+        assert taken is not None and taken.lease_owner == "w2" and taken.attempts == 2
+        assert taken.state == {"expand": {"prompt": "p"}}
+        assert not meta.jobs.finish(job.id, "w1", status="completed", now=NOW + 62)
+        assert meta.jobs.finish(job.id, "w2", status="completed", now=NOW + 62, results=[{"a": 1}])
+        done = meta.jobs.get(job.id)
+        assert done is not None and done.status == "completed" and done.results == [{"a": 1}]
+        assert done.lease_owner is None and meta.jobs.count_open(a.id) == 0
+        assert meta.jobs.claim("w3", now=NOW + 999, lease_seconds=30, max_attempts=3) is None
+        with pytest.raises(ValueError):
+            meta.jobs.finish(job.id, "w2", status="running", now=NOW)
+
+    def test_a_job_that_keeps_losing_its_worker_fails(self, meta: MetaStore) -> None:
+        a = meta.accounts.create("m@example.com")
+        job = meta.jobs.enqueue(a.id, "image", {}, max_open=5, now=NOW)
+        assert job is not None
+        for attempt in range(2):
+            assert meta.jobs.claim(f"w{attempt}", now=NOW + attempt * 100, lease_seconds=30,
+                                   max_attempts=2) is not None
+        assert meta.jobs.claim("w9", now=NOW + 500, lease_seconds=30, max_attempts=2) is None
+        failed = meta.jobs.get(job.id)
+        assert failed is not None and failed.status == "failed" and "2 attempts" in (failed.error or "")
+
+    def test_concurrent_workers_never_share_a_job(self, meta: MetaStore) -> None:
+        a = meta.accounts.create("n@example.com")
+        for _ in range(5):
+            meta.jobs.enqueue(a.id, "image", {}, max_open=50, now=NOW)
+        taken = concurrently(lambda: meta.jobs.claim(f"w{threading.get_ident()}", now=NOW,
+                                                    lease_seconds=30, max_attempts=3), 20)
+        ids = [job.id for job in taken if job is not None]
+        assert len(ids) == 5 == len(set(ids))
+
+    def test_a_phase_is_charged_once(self, meta: MetaStore) -> None:
+        a = meta.accounts.create("o@example.com")
+        job = meta.jobs.enqueue(a.id, "image", {}, max_open=5, now=NOW)
+        assert job is not None
+        credits = Claim("ai_credits", "2026-05", 10, 12)
+        assert meta.jobs.charge(job.id, "generate", a.id, credits, spend=True)
+        assert not meta.jobs.charge(job.id, "generate", a.id, credits, spend=True)  # a resumed job
+        assert meta.counters.usage.get(a.id, "ai_credits", "2026-05") == 10
+        with pytest.raises(ClaimRefused):
+            meta.jobs.charge(job.id, "hotspots", a.id, Claim("ai_credits", "2026-05", 3, 12), spend=True)
+        assert meta.jobs.charge(job.id, "hotspots", a.id, Claim("ai_credits", "2026-05", 2, 12), spend=True)
+        assert meta.jobs.uncharge(job.id, "hotspots", release=True) == Claim("ai_credits", "2026-05", 2)
+        assert meta.jobs.uncharge(job.id, "hotspots", release=True) is None
+        assert meta.counters.usage.get(a.id, "ai_credits", "2026-05") == 10
+        # Counters kept elsewhere: the charge is recorded here, spent by the caller there.
+        assert meta.jobs.charge(job.id, "expand", a.id, Claim("ai_credits", "2026-05", 1), spend=False)
+        assert meta.counters.usage.get(a.id, "ai_credits", "2026-05") == 10
+        assert meta.jobs.uncharge(job.id, "expand", release=False) == Claim("ai_credits", "2026-05", 1)
