@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
+import anyio
 import pyvips
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -20,6 +21,7 @@ from starlette.routing import Route
 import pinrender
 
 from .backends import open_blob_store, open_counter_store, open_meta_store
+from .backends.ai import open_ai_backend
 from .context import AppContext
 from .families import hosting, interactive
 from .families.templates import account, generate, pages, render, templates
@@ -28,6 +30,8 @@ from .http.errors import EXCEPTION_HANDLERS
 from .http.hosts import AllowedHosts
 from .http.nosniff import NoSniff
 from .http.slowclients import ReceiveDeadline
+from .services.ai_jobs import Pipelines
+from .services.jobs import JobRunner
 from .services.rendering.cache import OutputCache
 from .services.rendering.pool import RenderPool
 from .services.rendering.service import RenderService
@@ -84,9 +88,8 @@ def build_renderer(settings: Settings) -> pinrender.Renderer:
                               timeout=settings.render_timeout)
 
 
-def create_app(settings: Settings | None = None, *,
-               renderer: pinrender.Renderer | None = None) -> Starlette:
-    settings = settings or Settings()
+def build_context(settings: Settings, *, renderer: pinrender.Renderer | None = None) -> AppContext:
+    """Stores, renderer and AI backend for one process: what the app and `pinrender worker` share."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     meta = open_meta_store(settings.database_url)
     blobs = open_blob_store(settings.storage_url)
@@ -95,7 +98,30 @@ def create_app(settings: Settings | None = None, *,
                                   settings.render_timeout)
     service = RenderService(renderer or build_renderer(settings), blobs, meta, counters, pool,
                             OutputCache(settings.result_cache_bytes))
-    ctx = AppContext(settings=settings, meta=meta, blobs=blobs, render=service, counters=counters)
+    return AppContext(settings=settings, meta=meta, blobs=blobs, render=service, counters=counters,
+                      ai=open_ai_backend(settings.ai))
+
+
+async def close_context(ctx: AppContext) -> None:
+    ctx.render.pool.close()
+    await ctx.ai.aclose()
+    if ctx.counters is not ctx.meta.counters:
+        ctx.counters.close()
+    ctx.meta.close()
+
+
+def job_runner(ctx: AppContext) -> JobRunner:
+    pipelines = Pipelines(ctx.meta, ctx.counters, ctx.blobs, ctx.ai, ctx.settings)
+    return JobRunner(ctx.meta, ctx.counters, ctx.instance, pipelines.handlers(), ctx.settings.jobs)
+
+
+def create_app(settings: Settings | None = None, *,
+               renderer: pinrender.Renderer | None = None) -> Starlette:
+    settings = settings or Settings()
+    ctx = build_context(settings, renderer=renderer)
+    runner = job_runner(ctx)
+    if settings.jobs.workers:
+        ctx.wake_jobs = runner.wake
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -103,16 +129,17 @@ def create_app(settings: Settings | None = None, *,
         if shaping.engine != "raqm":  # said once at start, not first by a failing render
             log.warning("text shaping: %s", shaping.describe())
         if settings.load_examples:
-            loaded = sync_examples(meta, settings.examples_path)
+            loaded = sync_examples(ctx.meta, settings.examples_path)
             log.info("loaded %d example templates", len(loaded))
         try:
-            async with hosting.running(ctx):  # the sweeper of deleted and expired media
-                yield
+            async with anyio.create_task_group() as tg:
+                if settings.jobs.workers:
+                    tg.start_soon(runner.run)  # background jobs (AI pipelines), leased
+                async with hosting.running(ctx):  # the sweeper of deleted and expired media
+                    yield
+                tg.cancel_scope.cancel()
         finally:
-            pool.close()
-            if counters is not meta.counters:
-                counters.close()
-            meta.close()
+            await close_context(ctx)
 
     app = Starlette(
         routes=list(ROUTES),

@@ -8,11 +8,13 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
 from .backends import BlobStore, CounterStore, MetaStore
+from .backends.ai import AIBackend
 from .http import hosts
 from .services.links import Links, server_secret
 from .services.rendering.service import RenderService
@@ -26,9 +28,13 @@ class AppContext:
     blobs: BlobStore
     render: RenderService
     counters: CounterStore
+    ai: AIBackend
     # Who this process is when it holds a lease (`meta.coordination`): unique per app instance.
     instance: str = dataclasses.field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
+
+    # Tells this process's job workers that a job was queued (set by the app when it runs some).
+    wake_jobs: Callable[[], None] = lambda: None
 
     @functools.cached_property
     def secret(self) -> str:

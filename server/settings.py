@@ -96,6 +96,27 @@ class AISettings(BaseModel):
 # --- end AI backends --------------------------------------------------------------------------
 
 
+class JobSettings(BaseModel):
+    """Background jobs (`PINRENDER_JOBS__*`): the worker pool inside `pinrender serve`, and the
+    leases that let another worker finish a job whose process died."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Jobs run at once in this process; 0 runs none here (leave them to `pinrender worker`).
+    workers: int = Field(default=2, ge=0, le=64)
+    # A worker holds a job for this long and renews it every third of it; a dead worker's jobs
+    # are taken over once their lease runs out.
+    lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+    # How often an idle worker looks for jobs other processes queued.
+    poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # A job whose worker died this many times is failed instead of started again.
+    max_attempts: int = Field(default=3, ge=1, le=20)
+    # Queued or running jobs an account may have at once; beyond it, 429.
+    max_open_per_account: int = Field(default=20, ge=1, le=10_000)
+    # Seconds one phase (one AI call and what goes with it) may take.
+    phase_timeout: float = Field(default=300.0, gt=0, le=3600)
+
+
 def default_plans() -> dict[str, Plan]:
     # Monthly renders: only new (uncached) renders count, so a free account can back a small
     # site's OG cards; agency covers a busy publisher re-rendering on every edit.
@@ -233,6 +254,7 @@ class Settings(BaseSettings):
 
     # AI backends (issue 12): `PINRENDER_AI__BACKEND=offline|openai`, `PINRENDER_AI__BASE_URL`, ...
     ai: AISettings = Field(default_factory=AISettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
 
     @field_validator("font_dirs", mode="before")
     @classmethod

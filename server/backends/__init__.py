@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .blobs import BlobStore, FileBlobStore, MemoryBlobStore
-from .counters import CounterStore, RateLimitRepo, UsageRepo
+from .counters import CounterStore, RateLimitRepo, StoreUnavailable, UsageRepo
 from .memory_counters import MemoryCounterStore
 from .meta import MetaStore
 from .records import (
@@ -50,6 +50,7 @@ __all__ = [
     "ResultRecord",
     "SqliteCounterStore",
     "SqliteMetaStore",
+    "StoreUnavailable",
     "TemplateRecord",
     "UsageRepo",
     "new_unique_id",

@@ -17,6 +17,11 @@ from typing import Protocol
 from .records import RateHit
 
 
+class StoreUnavailable(Exception):
+    """The store could not be reached (a networked backend down, a timeout). Raised instead of a
+    driver's own error, so the app answers 503 and never lets metered work run unmetered."""
+
+
 class UsageRepo(Protocol):
     """Counters per (account, metric, period). `claim` is the only way to spend against a limit."""
 

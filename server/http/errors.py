@@ -10,6 +10,9 @@ family (`/v1/*`, and its CDN and viewer paths) answers seed 001's object
     ├── pydantic.ValidationError       400  a request field is missing or malformed
     ├── rendering Busy / Timeout       503  with Retry-After: the queue is full, the work too slow
     ├── ledger.LimitReached            429  with Retry-After at the reset and X-<Counter>-Limit
+    ├── backends.StoreUnavailable      503  the quota/counter store is unreachable: nothing runs
+    ├── rendering.NotReady             404  with Retry-After: the image is still being made
+    ├── ai.AIUnavailable / AIError     503 / 502  the provider is down / answered badly (credits back)
     └── pinrender.PinrenderError
         ├── TemplateError / FontError  422  names the field: `layers.title.fontSize`
         ├── SourceError                422  (LimitError: 413)
@@ -30,8 +33,11 @@ from starlette.routing import Route
 
 import pinrender
 
+from ..backends import StoreUnavailable
+from ..backends.ai import AIError, AIUnavailable
 from ..services.ledger import LimitReached
 from ..services.rendering.pool import Busy, Timeout
+from ..services.rendering.service import NotReady
 
 log = logging.getLogger("pinrender.server")
 
@@ -186,26 +192,46 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return failure(400, message, field=field or None)
 
 
-async def _core_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, pinrender.PinrenderError)
-    return _answer(request, api_error(exc))
+def translated(request: Request, exc: Exception) -> ApiError | None:
+    """The answer to an exception the services raise (None for anything else): the one mapping,
+    used by the app's handlers and by family wrappers that add their own headers."""
+    retry_after = str(request.app.state.ctx.settings.retry_after)
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, pinrender.PinrenderError):
+        return api_error(exc)
+    if isinstance(exc, (Busy, Timeout)):
+        message = ("Server busy: too many images queued, retry shortly" if isinstance(exc, Busy)
+                   else "Image processing timed out")
+        return ApiError(503, message, headers={"Retry-After": retry_after})
+    if isinstance(exc, LimitReached):
+        name = "".join(part.title() for part in exc.counter.split("_"))
+        return ApiError(429, str(exc), headers={
+            "Retry-After": str(max(1, exc.resets_at - int(time.time()))),
+            f"X-{name}-Limit": str(exc.limit),
+            f"X-{name}-Remaining": "0",
+        })
+    if isinstance(exc, StoreUnavailable):
+        log.warning("counter store unreachable on %s: %s", request.url.path, exc)
+        return ApiError(503, "The quota store is unreachable: nothing was spent, retry shortly",
+                        headers={"Retry-After": retry_after})
+    if isinstance(exc, NotReady):
+        return ApiError(404, "The image is still being generated: retry shortly", code="not_ready",
+                        headers={"Retry-After": "3"})
+    if isinstance(exc, AIUnavailable):
+        log.warning("AI provider unavailable on %s: %s", request.url.path, exc)
+        return ApiError(503, f"The AI provider is unavailable: {exc}. Nothing was spent",
+                        headers={"Retry-After": retry_after})
+    if isinstance(exc, AIError):
+        log.warning("AI provider failed on %s: %s", request.url.path, exc)
+        return ApiError(502, f"The AI provider failed: {exc}. Nothing was spent")
+    return None
 
 
-async def _busy(request: Request, exc: Exception) -> Response:
-    message = ("Server busy: too many images queued, retry shortly" if isinstance(exc, Busy)
-               else "Image processing timed out")
-    retry_after = request.app.state.ctx.settings.retry_after
-    return _answer(request, ApiError(503, message, headers={"Retry-After": str(retry_after)}))
-
-
-async def _limit_reached(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, LimitReached)
-    name = exc.counter.title()
-    return _answer(request, ApiError(429, str(exc), headers={
-        "Retry-After": str(max(1, exc.resets_at - int(time.time()))),
-        f"X-{name}-Limit": str(exc.limit),
-        f"X-{name}-Remaining": "0",
-    }))
+async def _translated(request: Request, exc: Exception) -> Response:
+    err = translated(request, exc)
+    assert err is not None
+    return _answer(request, err)
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
@@ -217,9 +243,12 @@ EXCEPTION_HANDLERS = {
     ApiError: _api_error,
     HTTPException: _http_error,
     ValidationError: _validation_error,
-    pinrender.PinrenderError: _core_error,
-    Busy: _busy,
-    Timeout: _busy,
-    LimitReached: _limit_reached,
+    pinrender.PinrenderError: _translated,
+    Busy: _translated,
+    Timeout: _translated,
+    LimitReached: _translated,
+    StoreUnavailable: _translated,
+    NotReady: _translated,
+    AIError: _translated,
     Exception: _internal,
 }

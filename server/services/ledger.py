@@ -20,7 +20,8 @@ from ..backends import Claim, ClaimRefused, CounterStore
 RENDERS = "renders"
 STORAGE = "storage_bytes"  # bytes of live originals, every family's; never reset
 FOREVER = "all"  # the period of ledgers that never reset
-UNITS = {RENDERS: "render"}  # what one unit of a counter is called in messages
+AI_CREDITS = "ai_credits"
+UNITS = {RENDERS: "render", AI_CREDITS: "AI credit"}  # what one unit is called in messages
 
 
 def month(now: float | None = None) -> str:
@@ -49,8 +50,8 @@ def unstored(counters: CounterStore, account_id: int | None, size: int) -> None:
 class LimitReached(Exception):
     """A claim the allowance refused; nothing was spent. Answered as a 429 by `http/errors`."""
 
-    def __init__(self, counter: str, limit: int, resets_at: int) -> None:
-        super().__init__(f"Monthly {UNITS.get(counter, counter)} limit reached")
+    def __init__(self, counter: str, limit: int, resets_at: int, message: str = "") -> None:
+        super().__init__(message or f"Monthly {UNITS.get(counter, counter)} limit reached")
         self.counter, self.limit, self.resets_at = counter, limit, resets_at
 
 

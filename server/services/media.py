@@ -95,7 +95,7 @@ async def commit(meta: MetaStore, counters: CounterStore, blobs: BlobStore, reco
     try:
         await anyio.to_thread.run_sync(blobs.put_file, record.blob_key, staged)
         stored = True
-        created = _insert(meta, counters, record, claims, max_live, now)
+        created = insert(meta, counters, record, claims, max_live, now)
     except BaseException:
         if stored:
             await anyio.to_thread.run_sync(blobs.delete, record.blob_key)
@@ -105,7 +105,7 @@ async def commit(meta: MetaStore, counters: CounterStore, blobs: BlobStore, reco
     return created
 
 
-def _insert(meta: MetaStore, counters: CounterStore, record: ImageRecord, claims: tuple[Claim, ...],
+def insert(meta: MetaStore, counters: CounterStore, record: ImageRecord, claims: tuple[Claim, ...],
             max_live: int | None, now: float) -> ImageRecord:
     if counters is meta.counters or record.account_id is None or not claims:
         # One transaction: the row and its claims, or neither.

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from ...context import AppContext, get_ctx
 from ...http.auth import Principal, authenticate
-from ...http.errors import ApiError
+from ...http.errors import ApiError, translated
 from ...services.ratelimit import Decision
 from .validation import api_validation_error
 
@@ -56,9 +56,13 @@ def images_endpoint(ability: str) -> Callable[[Handler], Callable[[Request], Awa
             except ValidationError as exc:
                 raise api_validation_error(exc, headers) from None
             except Exception as exc:
-                log.error("unhandled error on %s %s", request.method, request.url.path,
-                          exc_info=exc)
-                raise ApiError(500, "Internal server error", headers=headers) from None
+                err = translated(request, exc)
+                if err is None:
+                    log.error("unhandled error on %s %s", request.method, request.url.path,
+                              exc_info=exc)
+                    err = ApiError(500, "Internal server error")
+                err.headers = {**headers, **err.headers}
+                raise err from None
             response.headers.update(headers)
             return response
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import threading
@@ -43,9 +44,15 @@ def image_origin(image: ImageRecord) -> str:
     return f"image:{image.id}"
 
 
+class NotReady(Exception):
+    """The image has no pixels yet (a background job is making them) or never will (it failed)."""
+
+
 def stored_original(image: ImageRecord) -> pinrender.SourceRef:
     """The original as a core source: read from the blob store (`RenderService` hands the core
     its reader), keyed without reading it, since a stored original's blob never changes."""
+    if not image.ready:
+        raise NotReady(image.unique_id)
     return pinrender.stored(image.blob_key, f"blob:{image.blob_key}")
 
 
@@ -245,6 +252,23 @@ class RenderService:
             self.meta.results.delete(record.key)
             self.cache.discard(record.key)
         return len(records)
+
+    async def keep_asset(self, data: bytes, account_id: int, origin: str) -> tuple[str, str]:
+        """Bytes made outside a render (a generated image) kept as a stored result of the account,
+        served immutable at `/renders/{key}.{ext}`; returns (key, format). Probed first: the
+        bytes came from elsewhere."""
+        info = pinrender.probe(data)
+        key = pinrender.content_key("asset", origin, hashlib.sha256(data).hexdigest())
+        record = ResultRecord(key=key, blob_key=result_blob_key(key, info.format),
+                              media_type=pinrender.FORMATS[info.format].media_type, size=len(data),
+                              account_id=account_id, template_id=origin)
+
+        def write() -> None:
+            self.blobs.put(record.blob_key, data)
+            self.meta.results.put(record)
+
+        await anyio.to_thread.run_sync(write)
+        return key, info.format
 
     async def store(self, prepared: Prepared, output: Output, account_id: int | None) -> None:
         record = ResultRecord(

@@ -1,0 +1,228 @@
+"""Request and response models of seed 000's AI endpoints. A request they refuse is an "AI
+validation failure" (422, seed 000): missing context, an unknown model, quality or aspect ratio."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from ...backends.ai import ASPECT_RATIOS
+from .schemas import Hotspot, Strict
+
+Model = Literal["mini", "standard", "plus", "ultra"]
+Quality = Literal["low", "medium", "high", "auto"]
+# "auto" lets the concept's expansion (or 1:1) decide; the rest are exact ratios.
+AspectRatio = Literal["auto", "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9", "5:4", "4:5"]
+assert set(AspectRatio.__args__) - {"auto"} == set(ASPECT_RATIOS)  # type: ignore[attr-defined]
+
+PAGE = 200_000  # characters of article text one request may send
+TEXT = 5_000
+
+
+def _clamp(value: Any, low: int, high: int) -> Any:
+    # The seed clamps these counts rather than refusing them.
+    return min(high, max(low, value)) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class ConceptIn(BaseModel):
+    """A concept as suggest-concepts returns it (extra fields are ignored)."""
+
+    id: str = Field(default="", max_length=100)
+    title: str = Field(min_length=1, max_length=300)
+    summary: str = Field(default="", max_length=TEXT)
+
+
+class HotspotsIn(Strict):
+    prompt: str | None = Field(default=None, max_length=TEXT,
+                               description="defaults to the image's title and description")
+    max_hotspots: int = Field(default=8, description="clamped to 1-20")
+    current_hotspots: list[Hotspot] = Field(default_factory=list, max_length=100)
+
+    @field_validator("max_hotspots", mode="before")
+    @classmethod
+    def _clamped(cls, value: Any) -> Any:
+        return _clamp(value, 1, 20)
+
+
+class LocateIn(Strict):
+    page_content: str = Field(min_length=1, max_length=PAGE)
+    headings: list[str] = Field(default_factory=list, max_length=200)
+    count: int = Field(default=3, description="clamped to 1-10")
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _clamped(cls, value: Any) -> Any:
+        return _clamp(value, 1, 10)
+
+    @field_validator("page_content")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("page_content is required: the article's text")
+        return value
+
+
+class ConceptsIn(Strict):
+    page_content: str = Field(default="", max_length=PAGE)
+    section_context: str = Field(default="", max_length=TEXT)
+    purpose: str = Field(default="", max_length=TEXT)
+
+    @model_validator(mode="after")
+    def _some_context(self) -> ConceptsIn:
+        if not (self.page_content.strip() or self.section_context.strip() or self.purpose.strip()):
+            raise ValueError("provide at least one of page_content, section_context or purpose")
+        return self
+
+
+class ExpandIn(Strict):
+    concept: ConceptIn | str = Field(description="a concept from suggest-concepts, or text")
+    page_content: str = Field(default="", max_length=PAGE)
+    section_context: str = Field(default="", max_length=TEXT)
+    aspect_ratio: AspectRatio = "auto"
+
+    @field_validator("concept")
+    @classmethod
+    def _not_blank(cls, value: ConceptIn | str) -> ConceptIn | str:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("concept is required: an object from suggest-concepts or a text")
+        return value
+
+
+class DetailedPromptIn(Strict):
+    purpose: str = Field(min_length=1, max_length=TEXT)
+
+
+class ImageIn(Strict):
+    prompt: str = Field(min_length=1, max_length=4000)
+    model: Model = "ultra"
+    aspect_ratio: AspectRatio = "1:1"
+    quality: Quality = "low"
+
+
+class ProcessIn(Strict):
+    prompt: str | None = Field(default=None, max_length=4000)
+    concept: ConceptIn | str | None = None
+    page_content: str = Field(default="", max_length=PAGE)
+    section_context: str = Field(default="", max_length=TEXT)
+    quality: Quality = "low"
+    model: Model = "ultra"
+    aspect_ratio: AspectRatio = "1:1"
+    detect_hotspots: bool = True
+    hotspot_prompt: str | None = Field(default=None, max_length=TEXT)
+    title: str = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _prompt_or_concept(self) -> ProcessIn:
+        concept = self.concept.title if isinstance(self.concept, ConceptIn) else (self.concept or "")
+        if not ((self.prompt or "").strip() or concept.strip()):
+            raise ValueError("provide either prompt or concept")
+        return self
+
+
+class ArticleIn(Strict):
+    page_content: str = Field(min_length=1, max_length=PAGE)
+    headings: list[str] = Field(default_factory=list, max_length=200)
+    count: int = Field(default=3, description="clamped to 1-10")
+    quality: Quality = "low"
+    model: Model = "ultra"
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _clamped(cls, value: Any) -> Any:
+        return _clamp(value, 1, 10)
+
+    @field_validator("page_content")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("page_content is required: the article's text")
+        return value
+
+
+# -- answers -------------------------------------------------------------------------------------
+
+class HotspotOut(BaseModel):
+    x: float
+    y: float
+    title: str
+    description: str = ""
+    color: str
+    link: str | None = None
+
+
+class HotspotsOut(BaseModel):
+    hotspots: list[HotspotOut]
+    credits_used: int
+
+
+class SpotOut(BaseModel):
+    after: str = Field(description="the heading, or the start of the paragraph, the image follows")
+    kind: str = Field(description="heading | paragraph")
+    index: int = Field(description="0-based position of that heading or paragraph")
+    concept: str = Field(description="what the image should show")
+
+
+class SpotsOut(BaseModel):
+    spots: list[SpotOut]
+    credits_used: int
+
+
+class ConceptOut(BaseModel):
+    id: str
+    title: str
+    summary: str
+
+
+class ConceptsOut(BaseModel):
+    concepts: list[ConceptOut]
+    credits_used: int
+
+
+class PromptOut(BaseModel):
+    prompt: str
+    aspect_ratio: str | None = None
+    credits_used: int
+
+
+class ImageOutAI(BaseModel):
+    image_url: str = Field(description="served by this server; pass it to POST /api/images")
+    width: int
+    height: int
+    model: str
+    quality: str
+    aspect_ratio: str
+    placeholder: bool = Field(description="true: drawn by the offline backend, not by a model")
+    credits_used: int
+
+
+class ProcessOut(BaseModel):
+    job_id: int
+    status: str
+    unique_id: str
+    embed_url: str
+    share_url: str
+    embed_code: str
+
+
+class ArticleJobOut(BaseModel):
+    job_id: int
+    status: str
+
+
+class JobResultOut(BaseModel):
+    unique_id: str
+    image_url: str | None
+    hotspots: list[dict[str, Any]]
+    after: str | None = None
+    concept: str | None = None
+
+
+class JobOut(BaseModel):
+    job_id: int
+    kind: str
+    status: str
+    created_at: str
+    updated_at: str
+    results: list[JobResultOut] | None = None
+    error: str | None = None
