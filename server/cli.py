@@ -1,4 +1,4 @@
-"""The `pinrender` command: the core's `render` and `fonts`, plus `serve` and `keys`.
+"""The `pinrender` command: the core's `render` and `fonts`, plus `serve`, `worker` and `keys`.
 
 Expected failures print one line on stderr and exit non-zero; tracebacks are for bugs only.
 """
@@ -68,6 +68,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     uvicorn.run("pinrender_server.app:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level=args.log_level, access_log=args.access_log,
                 log_config=serve_logging(args.log_level), **uvicorn_options(settings))
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Background job workers without the HTTP server: several processes (or machines on one
+    database) share the queue, each job leased to one of them at a time."""
+    import anyio
+
+    from .app import build_context, close_context, job_runner
+
+    settings = _settings(args)
+    count = args.jobs if args.jobs is not None else (settings.jobs.workers or 2)
+    if not 1 <= count <= 64:
+        raise CliError(f"--jobs {count}: use 1-64")
+    settings = settings.model_copy(update={"jobs": settings.jobs.model_copy(update={"workers": count})})
+    print(f"pinrender: {count} job workers on {settings.data_dir.resolve()}", file=sys.stderr,
+          flush=True)
+
+    async def run() -> None:
+        ctx = build_context(settings)
+        try:
+            await job_runner(ctx).run()
+        finally:
+            await close_context(ctx)
+
+    anyio.run(run)
     return 0
 
 
@@ -164,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-access-log", dest="access_log", action="store_false")
     serve.set_defaults(server_handler=cmd_serve)
 
+    worker = commands.add_parser("worker", help="run background job workers (no HTTP server)")
+    worker.add_argument("--jobs", type=int, default=None,
+                        help="jobs run at once (default: $PINRENDER_JOBS__WORKERS, else 2)")
+    worker.add_argument("--data-dir", help=f"data directory ({DATA_DIR_DEFAULT})")
+    worker.set_defaults(server_handler=cmd_worker)
     keys = commands.add_parser("keys", help="manage API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     create = key_commands.add_parser("create", help="create a key (and its account if needed)")

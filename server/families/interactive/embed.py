@@ -16,7 +16,7 @@ from ...http.errors import ApiError, ok
 from ...http.openapi import operation
 from ...services.links import Links
 from .access import images_endpoint
-from .files import visible_image
+from .files import image_status, visible_image
 from .images import ERRORS, find
 from .payload import embed_payload, etag
 from .present import DEFAULT_WIDTH, embed_url, parse_variant, share_url, variant_error
@@ -89,9 +89,13 @@ async def embed_data(request: Request) -> Response:
             raise ApiError(400, f"variant: {variant_error(query.variant)}", field="variant")
         width = parsed
     links = access.links(ctx.links(request))
-    tag = etag(image, links, width)
-    headers = {"ETag": tag, "Cache-Control": access.cache_control(EMBED_CACHE)}
+    status = image_status(ctx, image)
+    tag = etag(image, links, width, status)
+    # A pending image changes on its own soon: the widget's next look must reach the server.
+    cache = access.cache_control(EMBED_CACHE) if status == "ready" else "no-store"
+    headers = {"ETag": tag, "Cache-Control": cache}
     if etag_matches(request, tag):
         return Response(status_code=304, headers=headers)
-    return JSONResponse({"success": True, "data": embed_payload(links, image, account, width)},
+    return JSONResponse({"success": True,
+                         "data": embed_payload(links, image, account, width, status)},
                         headers=headers)

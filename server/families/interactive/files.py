@@ -34,6 +34,16 @@ def live_image(ctx: AppContext, unique_id: str) -> ImageRecord:
     return image
 
 
+def image_status(ctx: AppContext, image: ImageRecord) -> str:
+    """ready, pending (a job is making it) or failed (it was, and gave up, even when the job
+    failed before it could say so on the row)."""
+    if image.status != "pending":
+        return image.status
+    job_id = image.metadata.get("job_id")
+    job = ctx.meta.jobs.get(job_id) if isinstance(job_id, int) else None
+    return "failed" if job is not None and job.status == "failed" else "pending"
+
+
 def visible_image(request: Request, ctx: AppContext, unique_id: str) -> tuple[ImageRecord, Access]:
     """The live image `unique_id` and how this request may see it (404 if it may not)."""
     image = live_image(ctx, unique_id)

@@ -59,7 +59,7 @@ async def create_image(request: Request, ctx: AppContext, who: Principal) -> Res
     # a cheap early answer; store_image checks the cap again atomically with the insert
     if ctx.meta.images.count(who.account.id, now=time.time()) >= plan.max_images:
         raise ApiError(403, "Image limit reached")
-    raw, field = await source_bytes(request, ctx, data)
+    raw, field = await source_bytes(request, ctx, data, who.account.id)
     staged, info = await check_image(ctx, raw, field)
     image = await store_image(ctx, who.account, data, staged, info, max_images=plan.max_images)
     return ok(image_out(ctx.links(request), image).model_dump(mode="json"), status=201)

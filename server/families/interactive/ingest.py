@@ -12,6 +12,7 @@ import binascii
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -27,6 +28,7 @@ from ...services.ledger import FOREVER, STORAGE
 from .schemas import ImageCreate
 
 FETCH_TIMEOUT = 30.0  # seed 000: image_url is fetched with a 30 s timeout
+_ASSET = re.compile(r"^/renders/([0-9a-f]{16,64})\.[a-z]{3,4}$")
 _DATA_URL = re.compile(r"^data:[\w.+/-]*(;[\w=.+-]+)*;base64,", re.IGNORECASE)
 EXTENSIONS = {f.name: f.extension for f in pinrender.FORMATS.values()}
 MEDIA_TYPES = {f.name: f.media_type for f in pinrender.FORMATS.values()}
@@ -67,13 +69,17 @@ def decode_base64(text: str, max_bytes: int) -> bytes:
     return data
 
 
-async def source_bytes(request: Request, ctx: AppContext, body: ImageCreate) -> tuple[bytes, str]:
+async def source_bytes(request: Request, ctx: AppContext, body: ImageCreate,
+                       account_id: int) -> tuple[bytes, str]:
     """The uploaded bytes and the field they came from."""
     if body.image_data is not None:
         return decode_base64(body.image_data, ctx.settings.max_source_bytes), "image_data"
     url = (body.image_url or "").strip()
     if not url.lower().startswith(("https://", "http://")):
         raise ApiError(400, "image_url: must be an http(s) URL", field="image_url")
+    kept = await own_asset(ctx, url, account_id)
+    if kept is not None:
+        return kept, "image_url"
     fetcher = loader(request, ctx)
     try:
         data = await anyio.to_thread.run_sync(fetcher.fetch, url)
@@ -82,6 +88,17 @@ async def source_bytes(request: Request, ctx: AppContext, body: ImageCreate) -> 
     except pinrender.SourceError as exc:
         raise ApiError(400, f"image_url: {exc}", field="image_url") from None
     return data, "image_url"
+
+
+async def own_asset(ctx: AppContext, url: str, account_id: int) -> bytes | None:
+    """An image this server keeps for the account at `/renders/{key}.{ext}` (what ai/generate-image
+    returns), read from the store: fetching our own URL over HTTP is what the SSRF-safe loader
+    rightly refuses."""
+    found = _ASSET.match(urlsplit(url).path)
+    record = ctx.meta.results.get(found.group(1)) if found else None
+    if record is None or record.account_id != account_id:
+        return None
+    return await anyio.to_thread.run_sync(ctx.blobs.get, record.blob_key)
 
 
 async def check_image(ctx: AppContext, data: bytes, field: str) -> tuple[Path, ProbeInfo]:

@@ -28,7 +28,7 @@ from ...services.links import Links
 from ...services.rendering.cache import Output
 from ...services.rendering.service import Prepared
 from .embed import WIDGET_PATH
-from .files import deliver, prepare_card, visible_image
+from .files import deliver, image_status, prepare_card, visible_image
 from .payload import embed_payload
 
 # Social networks show link cards at 1200x630 (1.91:1) and crop any other shape to it.
@@ -91,8 +91,10 @@ def _page(request: Request, *, chrome: bool) -> HTMLResponse:
     image, access = visible_image(request, ctx, request.path_params["unique_id"])
     account = ctx.meta.accounts.get(image.account_id) if image.account_id else None
     links = access.links(ctx.links(request))
-    data = embed_payload(links, image, account)
-    seo = data["seo"]
+    status = image_status(ctx, image)
+    data = embed_payload(links, image, account, status=status)
+    seo = data.get("seo") or {"title": image.title or "Interactive image",
+                              "description": image.description, "canonical": data["share_url"]}
     title, desc, card = (escape(seo["title"], quote=True), escape(seo["description"], quote=True),
                          escape(og_url(links, image), quote=True))
     meta = (
@@ -118,7 +120,8 @@ def _page(request: Request, *, chrome: bool) -> HTMLResponse:
         f"<title>{escape(seo['title'])}</title>{meta}<style>{style}</style></head><body>{body}"
         f"<script type=application/json data-pinrender-data data-pinrender-target=pinrender-root>"
         f"{script_json(data)}</script><script src='{WIDGET_PATH}'></script></body></html>",
-        headers={"Cache-Control": access.cache_control("public, max-age=60, must-revalidate")},
+        headers={"Cache-Control": access.cache_control("public, max-age=60, must-revalidate")
+                 if status == "ready" else "no-store"},
     )
 
 

@@ -23,15 +23,35 @@ STYLE: dict[str, Any] = {
 }
 
 
-def etag(image: ImageRecord, links: Links, width: int) -> str:
+def etag(image: ImageRecord, links: Links, width: int, status: str = "ready") -> str:
     # The row's version moves on every update, so an edit always yields a new ETag; so does the
     # deadline of a private image's signed links.
     return '"' + digest("embed-data", PAYLOAD_VERSION, str(image.id), str(image.version),
-                        links.base, str(width), str(links.deadline(image))) + '"'
+                        links.base, str(width), str(links.deadline(image)), status) + '"'
+
+
+PENDING_RETRY_MS = 3000  # how soon a widget showing a pending image asks again
+
+
+def not_ready_payload(links: Links, image: ImageRecord, status: str) -> dict[str, Any]:
+    """A pending image (a job is making it: the widget shows a placeholder and asks again by
+    itself) or a failed one (it says so and stops asking)."""
+    title = image.title or "Interactive image"
+    return {
+        "id": image.unique_id, "status": status, "title": image.title,
+        "message": ("Generating image…" if status == "pending"
+                    else "This image could not be generated."),
+        "retry_after_ms": PENDING_RETRY_MS if status == "pending" else None,
+        "image": {"src": None, "width": image.width, "height": image.height, "alt": title},
+        "hotspots": [], "share_url": share_url(links, image), "embed_url": embed_url(links, image),
+        "version": image.version, "updated_at": int(image.updated_at),
+    }
 
 
 def embed_payload(links: Links, image: ImageRecord, account: Account | None,
-                  width: int = DEFAULT_WIDTH) -> dict[str, Any]:
+                  width: int = DEFAULT_WIDTH, status: str = "ready") -> dict[str, Any]:
+    if status != "ready":
+        return not_ready_payload(links, image, status)
     sources = srcset(links, image)
     real = min(width, image.width)
     hotspots = []
@@ -41,6 +61,7 @@ def embed_payload(links: Links, image: ImageRecord, account: Account | None,
     title = image.title or "Interactive image"
     return {
         "id": image.unique_id,
+        "status": "ready",
         "title": image.title,
         "description": image.description,
         "category": image.category,

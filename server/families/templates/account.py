@@ -9,17 +9,19 @@ from ...context import get_ctx
 from ...http.auth import authenticate
 from ...http.errors import ApiError, ok
 from ...http.openapi import operation
+from ...services import credits
 from ...services.ledger import RENDERS, month, month_reset
 from .schemas import AccountOut, UsageOut
 
 
-@operation(summary="Your account: plan, render allowance, keys' secrets for signing",
+@operation(summary="Your account: plan, render allowance, AI credits, secrets for signing",
            tag="account", response=AccountOut)
 async def account(request: Request) -> Response:
     ctx = get_ctx(request)
     who = authenticate(request, ctx, "read")
     plan = ctx.settings.plan(who.account.plan)
     used = ctx.counters.usage.get(who.account.id, RENDERS, month())
+    ai = credits.balance(ctx.counters, who.account, plan)
     a = who.account
     out = AccountOut(
         id=a.id, email=a.email, name=a.name, plan=a.plan, teamHash=a.team_hash,
@@ -28,6 +30,8 @@ async def account(request: Request) -> Response:
         renders=UsageOut(used=used, limit=plan.monthly_renders,
                          remaining=max(0, plan.monthly_renders - used), resetsAt=month_reset()),
         credits=plan.monthly_credits, hourlyRequests=plan.hourly_requests,
+        aiCredits=UsageOut(used=ai.used, limit=ai.limit, remaining=ai.remaining,
+                           resetsAt=ai.resets_at),
     )
     return ok(out.model_dump(mode="json"))
 

@@ -180,5 +180,7 @@ class AccountOut(BaseModel):
     renderSecret: str | None = Field(description="signs /api/render URLs; shown to owners only")
     role: str
     renders: UsageOut
-    credits: int
+    credits: int = Field(description="the plan's monthly AI credits (see aiCredits for this month)")
     hourlyRequests: int
+    aiCredits: UsageOut = Field(description="AI credits this month; resets at the start of each "
+                                            "calendar month (UTC)")

@@ -17,7 +17,9 @@
     "box-shadow:0 6px 24px rgba(0,0,0,.18);font:14px/1.4 system-ui,sans-serif;text-align:left}" +
     ".pinrender-tip[hidden]{display:none}.pinrender-tip h3{margin:0 0 4px;font-size:15px}" +
     ".pinrender-tip p{margin:0 0 6px}.pinrender-tip a{color:#1d4ed8}" +
-    ".pinrender-tip video{width:100%;margin-top:6px}";
+    ".pinrender-tip video{width:100%;margin-top:6px}" +
+    ".pinrender-pending{display:flex;align-items:center;justify-content:center;width:100%;" +
+    "background:#eef1f4;color:#52606d;font:15px/1.4 system-ui,sans-serif;border-radius:6px}";
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -132,20 +134,45 @@
     root.setAttribute("data-pinrender-ready", "true");
   }
 
+  // An image a background job is still making: a placeholder of its size, announced politely;
+  // `show` decides what happens next (ask again, or stop when it failed).
+  function placeholder(root, data) {
+    injectStyle();
+    root.textContent = "";
+    var box = el("div", "pinrender-pending", data.message || "Generating image…");
+    box.setAttribute("role", "status");
+    box.setAttribute("aria-live", "polite");
+    var w = (data.image && data.image.width) || 16, h = (data.image && data.image.height) || 9;
+    box.style.aspectRatio = w + " / " + h;
+    root.appendChild(box);
+    root.setAttribute("data-pinrender-status", data.status);
+  }
+  function show(root, data, again) {
+    if (!data.status || data.status === "ready") {
+      root.setAttribute("data-pinrender-status", "ready");
+      render(root, data);
+      return;
+    }
+    placeholder(root, data);
+    if (data.status === "pending") setTimeout(again, data.retry_after_ms || 3000);
+  }
+  function load(node) {
+    var url = origin + "/api/images/" + encodeURIComponent(node.getAttribute("data-pinrender-id")) +
+      "/embed-data?user=" + encodeURIComponent(node.getAttribute("data-pinrender-user") || "");
+    fetch(url, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (body) {
+      if (body && body.success) show(node, body.data, function () { load(node); });
+    });
+  }
+
   function boot() {
     var inline = document.querySelectorAll("script[data-pinrender-data]");
     Array.prototype.forEach.call(inline, function (node) {
       var target = document.getElementById(node.getAttribute("data-pinrender-target"));
-      if (target) render(target, JSON.parse(node.textContent));
+      // A page rendered while its image was pending looks again by loading itself anew.
+      if (target) show(target, JSON.parse(node.textContent), function () { location.reload(); });
     });
     var remote = document.querySelectorAll("[data-pinrender-id]:not([data-pinrender-ready])");
-    Array.prototype.forEach.call(remote, function (node) {
-      var url = origin + "/api/images/" + encodeURIComponent(node.getAttribute("data-pinrender-id")) +
-        "/embed-data?user=" + encodeURIComponent(node.getAttribute("data-pinrender-user") || "");
-      fetch(url).then(function (r) { return r.json(); }).then(function (body) {
-        if (body && body.success) render(node, body.data);
-      });
-    });
+    Array.prototype.forEach.call(remote, load);
   }
   window.pinrender = {render: render};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
