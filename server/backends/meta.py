@@ -11,7 +11,19 @@ import builtins
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from .records import Account, ApiKey, Claim, ImagePage, ImageRecord, Page, RateHit, ResultRecord, TemplateRecord
+from .records import (
+    Account,
+    ApiKey,
+    Claim,
+    Event,
+    ImagePage,
+    ImageRecord,
+    OrgToken,
+    Page,
+    RateHit,
+    ResultRecord,
+    TemplateRecord,
+)
 
 
 class AccountRepo(Protocol):
@@ -211,6 +223,37 @@ class CoordinationRepo(Protocol):
         ...
 
 
+class OrgTokenRepo(Protocol):
+    """Organisation tokens of the ext family (seed 002), stored by the hash of their secret."""
+
+    def create(self, token: OrgToken, *, max_per_org: int) -> OrgToken | None:
+        """Insert only if the organisation has fewer than `max_per_org` tokens, checked in the
+        same transaction (None when full): concurrent creates can never pass the limit."""
+        ...
+
+    def by_hash(self, token_hash: str) -> OrgToken | None: ...
+
+    def get(self, token_id: str) -> OrgToken | None: ...
+
+    def list(self, org_id: int) -> builtins.list[OrgToken]: ...
+
+    def set_active(self, token_id: str, active: bool) -> OrgToken | None: ...
+
+    def delete(self, token_id: str) -> bool: ...
+
+    def touch(self, token_id: str, when: float) -> None: ...
+
+
+class EventRepo(Protocol):
+    """Events of an organisation (seed 002); their photos are image rows (`ImageRepo`)."""
+
+    def create(self, org_id: int, name: str, *, now: float) -> Event: ...
+
+    def get(self, event_id: int) -> Event | None: ...
+
+    def list(self, org_id: int) -> builtins.list[Event]: ...
+
+
 class MetaStore(Protocol):
     # Read-only members, so an implementation may hold its own repository classes.
     @property
@@ -239,5 +282,11 @@ class MetaStore(Protocol):
 
     @property
     def coordination(self) -> CoordinationRepo: ...
+
+    @property
+    def org_tokens(self) -> OrgTokenRepo: ...
+
+    @property
+    def events(self) -> EventRepo: ...
 
     def close(self) -> None: ...

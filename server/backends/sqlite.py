@@ -14,6 +14,7 @@ from .sqlite_coordination import SqliteCoordination
 from .sqlite_db import Database
 from .sqlite_hosting import SqliteHosting
 from .sqlite_images import SqliteImages
+from .sqlite_orgs import SqliteEvents, SqliteOrgTokens
 from .sqlite_ratelimit import SqliteRateLimits
 from .sqlite_usage import SqliteUsage
 
@@ -255,6 +256,8 @@ class SqliteMetaStore:
         self.hosting = SqliteHosting(self.db)
         self.ratelimits = SqliteRateLimits(self.db)
         self.coordination = SqliteCoordination(self.db)
+        self.org_tokens = SqliteOrgTokens(self.db)
+        self.events = SqliteEvents(self.db)
 
     def close(self) -> None:
         self.db.close()
