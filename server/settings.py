@@ -45,6 +45,30 @@ class Plan(BaseModel):
     max_file_bytes: int = Field(default=70 * MB, ge=1)
 
 
+# --- seed 002: organisation tokens and the ext family (`/api/v1/ext/...`) -------------------------
+class ExtSettings(BaseModel):
+    """The ext family's own settings (`PINRENDER_EXT__ALLOWED_HOSTS='["api.example.com"]'`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Hosts the ext family answers (seed 002's "production allowlist"); a request whose Host (or
+    # X-Forwarded-Host from a trusted proxy) is not here gets 403 `host_not_allowed`. Entries as
+    # in `allowed_hosts`. Empty: the host of `public_base_url`, else localhost and 127.0.0.1.
+    allowed_hosts: list[str] = Field(default_factory=list)
+    # Tokens per organisation (seed 002: "up to 10").
+    max_tokens: int = Field(default=10, ge=1, le=1000)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        entries = [entry.strip().lower() for entry in value]
+        bad = [e for e in entries if not _HOST_ENTRY.match(e)]
+        if bad:
+            raise ValueError(f"{', '.join(map(repr, bad))}: use host, host:port, *.domain or *")
+        return entries
+# --- end seed 002 ---------------------------------------------------------------------------------
+
+
 def default_plans() -> dict[str, Plan]:
     # Monthly renders: only new (uncached) renders count, so a free account can back a small
     # site's OG cards; agency covers a busy publisher re-rendering on every edit.
@@ -173,6 +197,9 @@ class Settings(BaseSettings):
     # Peers whose X-Forwarded-For/-Proto are believed (uvicorn's `forwarded_allow_ips`); empty:
     # none, the headers are ignored.
     trusted_proxies: list[str] = Field(default_factory=list)
+
+    # Seed 002 (org tokens, `/api/v1/ext/...`): see ExtSettings.
+    ext: ExtSettings = Field(default_factory=ExtSettings)
 
     # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
     debug_stats: bool = False
