@@ -22,7 +22,7 @@ def test_tokens_round_trip(meta: MetaStore) -> None:
     other = meta.accounts.create("other@example.com")
     created = meta.org_tokens.create(_token(org.id, 1), max_per_org=10)
     assert created is not None
-    assert meta.org_tokens.by_hash("hash-%d-1" % org.id) == created
+    assert meta.org_tokens.by_hash(f"hash-{org.id}-1") == created
     assert meta.org_tokens.get(created.id) == created
     assert meta.org_tokens.by_hash("nope") is None
     assert [t.id for t in meta.org_tokens.list(org.id)] == [created.id]
@@ -34,7 +34,7 @@ def test_tokens_round_trip(meta: MetaStore) -> None:
     assert meta.org_tokens.get(created.id).last_used_at == 123.0  # type: ignore[union-attr]
     assert meta.org_tokens.delete(created.id)
     assert not meta.org_tokens.delete(created.id)
-    assert meta.org_tokens.by_hash("hash-%d-1" % org.id) is None
+    assert meta.org_tokens.by_hash(f"hash-{org.id}-1") is None
 
 
 def test_token_limit_is_per_org(meta: MetaStore) -> None:
