@@ -32,6 +32,7 @@ from .present import photo_out
 from .schemas import Deleted, ExtRenderOut, ExtRenderRequest, PhotoOut, PhotoPage, PhotoQuery, Ping, UploadForm
 
 ERRORS = (401, 403, 429)
+HEADER = ("apiKeyHeader",)  # org tokens come in X-API-Key only (seed 002)
 
 
 def namespace(event_id: int) -> str:
@@ -44,7 +45,7 @@ def _event_id(who: ExtCaller) -> int:
 
 
 @operation(summary="Check a token, organisation, event and host", tag="ext", response=Ping,
-           enveloped=False, errors=ERRORS)
+           enveloped=False, errors=ERRORS, security=HEADER)
 async def ping(request: Request) -> Response:
     who = admit(request, get_ctx(request))
     return JSONResponse(Ping(org_id=who.org.id, event_id=_event_id(who)).model_dump(),
@@ -72,7 +73,7 @@ async def _check(ctx: AppContext, staged: Path, limit: int) -> pinrender.ProbeIn
 
 
 @operation(summary="Upload a photo to the event (multipart `file`)", tag="ext", form=UploadForm,
-           response=PhotoOut, enveloped=False, status=201, errors=(*ERRORS, 413))
+           response=PhotoOut, enveloped=False, status=201, errors=(*ERRORS, 413), security=HEADER)
 async def upload_photo(request: Request) -> Response:
     ctx = get_ctx(request)
     who = admit(request, ctx)
@@ -120,7 +121,7 @@ async def upload_photo(request: Request) -> Response:
 
 
 @operation(summary="The event's photos, newest first (cursor pages)", tag="ext", query=PhotoQuery,
-           response=PhotoPage, enveloped=False, errors=ERRORS)
+           response=PhotoPage, enveloped=False, errors=ERRORS, security=HEADER)
 async def list_photos(request: Request) -> Response:
     ctx = get_ctx(request)
     who = admit(request, ctx)
@@ -146,7 +147,7 @@ def _photo(ctx: AppContext, who: ExtCaller, raw: str) -> ImageRecord:
 
 
 @operation(summary="One photo of the event", tag="ext", response=PhotoOut, enveloped=False,
-           errors=(*ERRORS, 404))
+           errors=(*ERRORS, 404), security=HEADER)
 async def get_photo(request: Request) -> Response:
     ctx = get_ctx(request)
     who = admit(request, ctx)
@@ -156,7 +157,7 @@ async def get_photo(request: Request) -> Response:
 
 
 @operation(summary="Delete a photo of the event", tag="ext", response=Deleted, enveloped=False,
-           errors=(*ERRORS, 404))
+           errors=(*ERRORS, 404), security=HEADER)
 async def delete_photo(request: Request) -> Response:
     ctx = get_ctx(request)
     who = admit(request, ctx)
@@ -169,7 +170,7 @@ async def delete_photo(request: Request) -> Response:
 
 @operation(summary="Render one of the organisation's templates for the event", tag="ext",
            body=ExtRenderRequest, response=ExtRenderOut, enveloped=False,
-           errors=(*ERRORS, 404, 413, 422, 503))
+           errors=(*ERRORS, 404, 413, 422, 503), security=HEADER)
 async def render(request: Request) -> Response:
     ctx = get_ctx(request)
     who = admit(request, ctx)

@@ -15,7 +15,19 @@ from ...http.openapi import operation
 from ...services import orgtokens
 from .owner import owned_org
 from .present import event_out, token_out
-from .schemas import Deleted, EventCreate, EventOut, OrgOut, TokenCreate, TokenCreated, TokenOut, TokenPatch
+from .schemas import (
+    Deleted,
+    EventCreate,
+    EventList,
+    EventOut,
+    OrgList,
+    OrgOut,
+    TokenCreate,
+    TokenCreated,
+    TokenList,
+    TokenOut,
+    TokenPatch,
+)
 
 
 def _json(model: object, status: int = 200) -> JSONResponse:
@@ -23,7 +35,7 @@ def _json(model: object, status: int = 200) -> JSONResponse:
 
 
 @operation(summary="The caller's organisations (one: the key's account)", tag="orgs",
-           response=OrgOut, enveloped=False)
+           response=OrgList, enveloped=False)
 async def list_orgs(request: Request) -> Response:
     ctx = get_ctx(request)
     account = authenticate(request, ctx, "read").account
@@ -40,7 +52,7 @@ async def create_event(request: Request) -> Response:
     return _json(event_out(event).model_dump(), 201)
 
 
-@operation(summary="The organisation's events", tag="orgs", response=EventOut, enveloped=False,
+@operation(summary="The organisation's events", tag="orgs", response=EventList, enveloped=False,
            errors=(403, 404))
 async def list_events(request: Request) -> Response:
     ctx = get_ctx(request)
@@ -65,7 +77,7 @@ async def create_token(request: Request) -> Response:
 
 
 @operation(summary="The organisation's API tokens (never their secrets)", tag="orgs",
-           response=TokenOut, enveloped=False, errors=(403, 404))
+           response=TokenList, enveloped=False, errors=(403, 404))
 async def list_tokens(request: Request) -> Response:
     ctx = get_ctx(request)
     org = owned_org(request, ctx, "read")

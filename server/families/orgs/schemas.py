@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool
 
 Format = Literal["png", "jpeg", "jpg", "webp", "avif"]
 Scalar = str | int | float
@@ -18,6 +18,10 @@ class Strict(BaseModel):
 class OrgOut(BaseModel):
     id: int
     name: str
+
+
+class OrgList(RootModel[list[OrgOut]]):
+    pass
 
 
 class EventCreate(Strict):
@@ -52,6 +56,14 @@ class TokenCreated(TokenOut):
     token: str = Field(description="the full token: shown in this response only, never again")
 
 
+class EventList(RootModel[list[EventOut]]):
+    pass
+
+
+class TokenList(RootModel[list[TokenOut]]):
+    pass
+
+
 class Deleted(BaseModel):
     deleted: Literal[True] = True
     id: str
@@ -66,7 +78,7 @@ class Ping(BaseModel):
 class PhotoOut(BaseModel):
     id: str
     event_id: int
-    src: str = Field(description="CDN URL; `?size=s|m|l` and the extension pick size and format")
+    src: str = Field(description="the image URL (`/src/…`); `?size=s|m|l` and the extension pick size and format")
     sizes: dict[str, str] = Field(description="`src` at each size: s, m, l")
     width: int
     height: int
