@@ -27,6 +27,7 @@ from ..backends import ImageRecord, MetaStore
 _MEDIA = re.compile(r"^media:([A-Za-z0-9]{1,32})$")
 _SRC = re.compile(r"^/src/[A-Za-z0-9_-]{1,64}/([a-z0-9]{1,32})\.[a-z0-9]{1,5}$")
 _FILES = re.compile(r"^/files/([a-z0-9]{1,32})(?:_[0-9]{1,5})?\.[a-z0-9]{1,5}$")
+Uses = tuple[tuple[str, str], ...]  # (image id, the field that named it)
 # A cheap first look: renders that name no stored image skip the walk entirely.
 _MARKERS = ("media:", "/src/", "/files/")
 
@@ -82,42 +83,54 @@ class StoredImages:
             return True
         return image.account_id == self.owner_id and image.public
 
-    def source(self, url: str, path: str) -> pinrender.SourceRef | None:
-        """The stored original `url` names, None when it names none; refused images raise a
-        TemplateError naming `path` (the same words for another account's and a missing one)."""
-        uid = stored_id(url)
-        if uid is None:
-            return None
+    def image(self, uid: str, path: str) -> ImageRecord:
+        """The image `uid` if this render may use it; else a TemplateError naming `path`, in the
+        same words for another account's image and a missing one."""
         image = self.meta.images.get(uid) if not uid.isdigit() else None
-        if not self.usable(image):
+        if image is None or not self.usable(image):
             raise pinrender.TemplateError(
                 f"no stored image {uid!r} available to this account (the URL names an image "
                 "of this server, which must be one of yours)", path)
-        assert image is not None
-        return original(image)
+        return image
 
-    def apply(self, spec: pinrender.Template) -> pinrender.Template:
-        """`spec` (resolved) with every stored-image URL replaced by its stored source."""
-        layers = [self._layer(layer) for layer in spec.layers]
+    def check(self, used: Uses) -> None:
+        """Check again the images a memoised resolution used (deleted or made private since?)."""
+        for uid, path in used:
+            self.image(uid, path)
+
+    def apply(self, spec: pinrender.Template) -> tuple[pinrender.Template, Uses]:
+        """`spec` (resolved) with every stored-image URL replaced by its stored source, and which
+        images it used where."""
+        used: list[tuple[str, str]] = []
+        layers = [self._layer(layer, used) for layer in spec.layers]
         canvas = spec.canvas
         background = canvas.background
         url = getattr(background, "image_url", None)
         if isinstance(url, str):
-            ref = self.source(url, "canvas.background.image_url")
+            ref = self._source(url, "canvas.background.image_url", used)
             if ref is not None:
                 canvas = canvas.model_copy(
                     update={"background": background.model_copy(  # type: ignore[union-attr]
                         update={"image_url": ref})})
-        return spec.model_copy(update={"layers": layers, "canvas": canvas})
+        return spec.model_copy(update={"layers": layers, "canvas": canvas}), tuple(used)
 
-    def _layer(self, layer: Any) -> Any:
+    def _source(self, url: str, path: str, used: list[tuple[str, str]]
+                ) -> pinrender.SourceRef | None:
+        uid = stored_id(url)
+        if uid is None:
+            return None
+        image = self.image(uid, path)
+        used.append((uid, path))
+        return original(image)
+
+    def _layer(self, layer: Any, used: list[tuple[str, str]]) -> Any:
         changes: dict[str, Any] = {}
         url = getattr(layer, "image_url", None)
         if isinstance(url, str):
-            ref = self.source(url, f"layers.{layer.name}.image_url")
+            ref = self._source(url, f"layers.{layer.name}.image_url", used)
             if ref is not None:
                 changes["image_url"] = ref
         children = getattr(layer, "children", None)
         if isinstance(children, list):
-            changes["children"] = [self._layer(child) for child in children]
+            changes["children"] = [self._layer(child, used) for child in children]
         return layer.model_copy(update=changes) if changes else layer

@@ -24,7 +24,7 @@ import pinrender
 
 from ...backends import BlobStore, ImageRecord, MetaStore, ResultRecord, TemplateRecord
 from .. import ledger
-from ..stored_images import StoredImages, mentions
+from ..stored_images import StoredImages, Uses, mentions
 from .cache import Output, OutputCache
 from .pool import RenderPool
 
@@ -101,6 +101,9 @@ class RenderService:
         self._parsed: LRUCache[tuple[str, int], pinrender.Template] = LRUCache(maxsize=512)
         self._keys: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=50_000)
         self._stored_names: LRUCache[tuple[str, int], bool] = LRUCache(maxsize=512)
+        # Resolved templates hold their overrides (inlined images too): few are kept.
+        self._resolved: LRUCache[tuple[Any, ...], tuple[str, pinrender.Template, Uses]] = \
+            LRUCache(maxsize=256)
 
     def template(self, record: TemplateRecord) -> tuple[pinrender.Template, TemplateRecord]:
         """The parsed template, once per (id, version): parsing is most of a key's cost.
@@ -165,17 +168,29 @@ class RenderService:
     def _prepare_stored(self, record: TemplateRecord, template: pinrender.Template, layers: Any,
                         variables: Any, fmt: str, quality: int | None,
                         images: StoredImages) -> Prepared:
-        """A render whose layers may name stored images: resolved, the images checked and swapped
-        for their stored sources on every call (never memoised: access may change), then keyed."""
+        """A render whose layers may name stored images: resolved, the images swapped for their
+        stored sources, keyed. The resolution is memoised like keys (an image id's blob never
+        changes), but who may use each image is checked again on every call."""
         renderer = self.renderer
-        spec = images.apply(renderer.resolve(template, layers, variables=variables))
+        memo = ("stored", record.id, record.version, _canonical(layers), _canonical(variables),
+                fmt, quality, images.account_id)
+        with self._lock:
+            hit = self._resolved.get(memo)
+        if hit is not None:
+            key, spec, used = hit
+            images.check(used)
+        else:
+            spec, used = images.apply(renderer.resolve(template, layers, variables=variables))
+            core_key = renderer.render_key(spec, format=fmt, quality=quality)
+            key = pinrender.content_key("template-result", record.id, str(record.version),
+                                        core_key)
+            with self._lock:
+                self._resolved[memo] = (key, spec, used)
 
         def call() -> Output:
             result = renderer.render_result(spec, format=fmt, quality=quality)
             return Output(result.data, result.media_type, fmt, dict(result.timings))
 
-        core_key = renderer.render_key(spec, format=fmt, quality=quality)
-        key = pinrender.content_key("template-result", record.id, str(record.version), core_key)
         return Prepared(key=key, template_id=record.id, format=fmt, call=call)
 
     def prepare_transform(

@@ -138,3 +138,16 @@ async def test_ordinary_urls_are_untouched(api: Api, org: Org) -> None:
     template = await api.create(org.key, framed("http://127.0.0.1/other/x.png"))
     r = await api.client.get(render_url(template["id"]))
     assert r.status_code in (422, 502), r.text
+
+
+async def test_a_deleted_photo_stops_rendering_at_once(api: Api, org: Org) -> None:
+    photo = await upload(api, org, solid(64, 64, RED, fmt="PNG"))
+    template = await api.create(org.key, framed(), public=False)
+    path = f"/api/v1/ext/{org.id}/event/{org.event}/render"
+    body = {"templateId": template["id"], "layers": {"photo": {"image_url": f"media:{photo['id']}"}}}
+    assert (await api.client.post(path, json=body, headers=tok(org.token))).status_code == 200
+    r = await api.client.delete(f"/api/v1/ext/{org.id}/event/{org.event}/photos/{photo['id']}",
+                                headers=tok(org.token))
+    assert r.status_code == 200
+    r = await api.client.post(path, json=body, headers=tok(org.token))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "layers.photo.image_url"
