@@ -26,7 +26,7 @@ from ..backends import ImageRecord, MetaStore
 
 _MEDIA = re.compile(r"^media:([A-Za-z0-9]{1,32})$")
 _SRC = re.compile(r"^/src/[A-Za-z0-9_-]{1,64}/([a-z0-9]{1,32})\.[a-z0-9]{1,5}$")
-_FILES = re.compile(r"^/files/([a-z0-9]{1,32})(?:_[0-9]{1,5})?\.[a-z0-9]{1,5}$")
+_FILES = re.compile(r"^/files/([a-z0-9]{1,32})(?:_[a-z0-9]{1,10})?\.[a-z0-9]{1,5}$")
 Uses = tuple[tuple[str, str], ...]  # (image id, the field that named it)
 # A cheap first look: renders that name no stored image skip the walk entirely.
 _MARKERS = ("media:", "/src/", "/files/")
