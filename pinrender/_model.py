@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    InstanceOf,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -25,6 +26,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from ._color import canonical_color, parse_color
+from ._sources.ref import SourceRef
 
 # Hard sanity bounds; the configurable limits (canvas size, text length) are applied by `resolve`.
 MAX_COORD = 100_000.0
@@ -33,10 +35,12 @@ Coord = Annotated[float, Field(ge=-MAX_COORD, le=MAX_COORD, allow_inf_nan=False)
 Length = Annotated[float, Field(gt=0, le=MAX_COORD, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, le=MAX_COORD, allow_inf_nan=False)]
 Unit = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-# An image source: a URL, a data: URL or a path as text; or, from Python, the image's bytes
-# (which JSON cannot carry, so the JSON Schema shows the text form only).
+# An image source: a URL, a data: URL or a path as text; or, from Python, the image's bytes or a
+# SourceRef (`stored(...)`: an object a server keeps; JSON can carry neither, so the JSON Schema
+# shows the text form only, and a template parsed from JSON can never name a stored object).
 ImageSource = (Annotated[str, Field(max_length=2_000_000)]
-               | SkipJsonSchema[Annotated[bytes, Field(min_length=1, max_length=1 << 30)]])
+               | SkipJsonSchema[Annotated[bytes, Field(min_length=1, max_length=1 << 30)]]
+               | SkipJsonSchema[InstanceOf[SourceRef]])
 
 LAYER_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\- ]{0,63}$")
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")

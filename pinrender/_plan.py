@@ -32,7 +32,7 @@ from ._nodes.shape import Fill, Shape
 from ._nodes.source import Decode, Orient, ShrinkHint, Source, ToSrgb
 from ._nodes.stroke import Stroke, stroke_margin
 from ._nodes.text import Text
-from ._sources import source_ref
+from ._sources import SourceRef, source_ref
 
 Radii = tuple[float, float, float, float]
 
@@ -47,7 +47,7 @@ def radii(value: float | list[float]) -> Radii:
     return (value, value, value, value)
 
 
-def plan_fitted_image(url: str | bytes, width: int, height: int, mode: str, position: str, *,
+def plan_fitted_image(url: str | bytes | SourceRef, width: int, height: int, mode: str, position: str, *,
                       allow_local: bool, path: str) -> Node:
     """Source -> decode (shrink-on-load for the box) -> orient -> sRGB -> fit into the box."""
     try:

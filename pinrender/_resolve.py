@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from ._errors import TemplateError
 from ._limits import DEFAULT_LIMITS, Limits
 from ._model import AUTO, LAYER_TYPES, AnyLayer, ImageLayer, RectLayer, StackLayer, Template, TextLayer, walk
+from ._sources.ref import SourceRef
 
 TemplateInput = Template | Mapping[str, Any] | str | PathLike[str]
 Overrides = Mapping[str, Mapping[str, Any]]
@@ -233,6 +234,9 @@ def resolve(
     def apply(layer: AnyLayer) -> AnyLayer:
         props = overrides.get(layer.name)
         raw = layer.model_dump()
+        source = getattr(layer, "image_url", None)
+        if isinstance(source, SourceRef):
+            raw["image_url"] = source  # a dump would flatten it into a plain dict
         if props:
             for key in ("name", "type", "children"):
                 if key in props and props[key] != raw.get(key):

@@ -23,7 +23,7 @@ import pinrender
 from .backends import open_blob_store, open_counter_store, open_meta_store
 from .backends.ai import open_ai_backend
 from .context import AppContext
-from .families import hosting, interactive
+from .families import hosting, interactive, orgs
 from .families.templates import account, generate, pages, render, templates
 from .families.templates.examples import sync_examples
 from .http.errors import EXCEPTION_HANDLERS
@@ -64,6 +64,7 @@ ROUTES = [
     Route("/renders/{name}", render.stored, methods=["GET"]),
     *interactive.ROUTES,
     *hosting.ROUTES,
+    *orgs.ROUTES,
 ]
 
 

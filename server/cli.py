@@ -159,6 +159,96 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- seed 002: organisation tokens (`pinrender tokens …`) ---------------------------------------
+def _org(store, org_id: int):  # type: ignore[no-untyped-def]
+    account = store.accounts.get(org_id)
+    if account is None:
+        raise CliError(f"no organisation with id {org_id}")
+    return account
+
+
+def cmd_tokens_create(args: argparse.Namespace) -> int:
+    from .services import orgtokens
+
+    settings, store = _store(args)
+    try:
+        _org(store, args.org)
+        issued = orgtokens.issue(store, args.org, args.name, limit=settings.ext.max_tokens)
+    except orgtokens.TokenLimit as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    print(f"token id {issued.record.id} for organisation {args.org}; shown only once:")
+    print(issued.secret)
+    return 0
+
+
+def cmd_tokens_list(args: argparse.Namespace) -> int:
+    _, store = _store(args)
+    try:
+        _org(store, args.org)
+        tokens = store.org_tokens.list(args.org)
+    finally:
+        store.close()
+    print("ID\tPREFIX\tSTATUS\tCREATED\tLAST USED\tNAME")
+    for t in tokens:
+        print("\t".join([t.id, t.prefix + "…", "active" if t.active else "inactive",
+                         _when(t.created_at), _when(t.last_used_at), t.name]))
+    return 0
+
+
+def _tokens_change(args: argparse.Namespace, verb: str) -> int:
+    from .services import orgtokens
+
+    _, store = _store(args)
+    try:
+        _org(store, args.org)
+        if orgtokens.owned(store, args.org, args.token_id) is None:
+            raise CliError(f"no token {args.token_id} in organisation {args.org}")
+        if verb == "deleted":
+            store.org_tokens.delete(args.token_id)
+        else:
+            store.org_tokens.set_active(args.token_id, verb == "activated")
+    finally:
+        store.close()
+    print(f"{verb} {args.token_id}")
+    return 0
+
+
+def cmd_tokens_activate(args: argparse.Namespace) -> int:
+    return _tokens_change(args, "activated")
+
+
+def cmd_tokens_deactivate(args: argparse.Namespace) -> int:
+    return _tokens_change(args, "deactivated")
+
+
+def cmd_tokens_delete(args: argparse.Namespace) -> int:
+    return _tokens_change(args, "deleted")
+
+
+def _add_token_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    tokens = commands.add_parser("tokens", help="manage an organisation's API tokens (seed 002)")
+    actions = tokens.add_subparsers(dest="tokens_command", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create a token (shown once)")
+    create.add_argument("--name", default="CLI")
+    create.set_defaults(server_handler=cmd_tokens_create)
+    listing = actions.add_parser("list", help="list tokens (never their secrets)")
+    listing.set_defaults(server_handler=cmd_tokens_list)
+    subs = [create, listing]
+    for name, handler, text in (
+            ("activate", cmd_tokens_activate, "let a token in again"),
+            ("deactivate", cmd_tokens_deactivate, "refuse a token from its next request"),
+            ("delete", cmd_tokens_delete, "remove a token for good")):
+        sub = actions.add_parser(name, help=text)
+        sub.add_argument("token_id")
+        sub.set_defaults(server_handler=handler)
+        subs.append(sub)
+    for sub in subs:
+        sub.add_argument("--org", type=int, required=True, help="the organisation (account) id")
+        sub.add_argument("--data-dir", help=f"data directory ({DATA_DIR_DEFAULT})")
+
+
 def _base_parser() -> argparse.ArgumentParser:
     try:
         from pinrender.cli import build_parser
@@ -212,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.set_defaults(server_handler=cmd_keys_revoke)
     for sub in (create, listing, revoke):
         sub.add_argument("--data-dir", help=f"data directory ({DATA_DIR_DEFAULT})")
+    _add_token_commands(commands)
     return parser
 
 

@@ -24,6 +24,16 @@ _HOST_ENTRY = re.compile(r"^(\*|(\*\.)?[a-z0-9_.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5}
 GB = 2**30
 
 
+def host_entries(value: list[str]) -> list[str]:
+    """Allowed-host entries, lower-cased; any that is not `host`, `host:port`, `*.domain` or `*`
+    is refused."""
+    entries = [entry.strip().lower() for entry in value]
+    bad = [e for e in entries if not _HOST_ENTRY.match(e)]
+    if bad:
+        raise ValueError(f"{', '.join(map(repr, bad))}: use host, host:port, *.domain or *")
+    return entries
+
+
 class Plan(BaseModel):
     """What one plan allows. Defaults follow the seeds; `monthly_renders` is ours (see README)."""
 
@@ -115,6 +125,30 @@ class JobSettings(BaseModel):
     max_open_per_account: int = Field(default=20, ge=1, le=10_000)
     # Seconds one phase (one AI call and what goes with it) may take.
     phase_timeout: float = Field(default=300.0, gt=0, le=3600)
+
+
+# --- seed 002: organisation tokens and the ext family (`/api/v1/ext/...`) -------------------------
+
+
+class ExtSettings(BaseModel):
+    """The ext family's own settings (`PINRENDER_EXT__ALLOWED_HOSTS='["api.example.com"]'`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Hosts the ext family answers (seed 002's "production allowlist"); a request whose Host (or
+    # X-Forwarded-Host from a trusted proxy) is not here gets 403 `host_not_allowed`. Entries as
+    # in `allowed_hosts`. Empty: the host of `public_base_url`, else localhost and 127.0.0.1.
+    allowed_hosts: list[str] = Field(default_factory=list)
+    # Tokens per organisation (seed 002: "up to 10").
+    max_tokens: int = Field(default=10, ge=1, le=1000)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        return host_entries(value)
+
+
+# --- end seed 002 ---------------------------------------------------------------------------------
 
 
 def default_plans() -> dict[str, Plan]:
@@ -249,6 +283,9 @@ class Settings(BaseSettings):
     # none, the headers are ignored.
     trusted_proxies: list[str] = Field(default_factory=list)
 
+    # Seed 002 (org tokens, `/api/v1/ext/...`): see ExtSettings.
+    ext: ExtSettings = Field(default_factory=ExtSettings)
+
     # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
     debug_stats: bool = False
 
@@ -284,11 +321,7 @@ class Settings(BaseSettings):
     @field_validator("allowed_hosts")
     @classmethod
     def _hosts(cls, value: list[str]) -> list[str]:
-        entries = [entry.strip().lower() for entry in value]
-        bad = [e for e in entries if not _HOST_ENTRY.match(e)]
-        if bad:
-            raise ValueError(f"{', '.join(map(repr, bad))}: use host, host:port, *.domain or *")
-        return entries
+        return host_entries(value)
 
     @field_validator("plans", mode="before")
     @classmethod

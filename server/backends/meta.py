@@ -17,9 +17,11 @@ from .records import (
     Account,
     ApiKey,
     Claim,
+    Event,
     ImagePage,
     ImageRecord,
     JobRecord,
+    OrgToken,
     Page,
     ResultRecord,
     TemplateRecord,
@@ -240,6 +242,37 @@ class JobRepo(Protocol):
     def count_open(self, account_id: int) -> int: ...
 
 
+class OrgTokenRepo(Protocol):
+    """Organisation tokens of the ext family (seed 002), stored by the hash of their secret."""
+
+    def create(self, token: OrgToken, *, max_per_org: int) -> OrgToken | None:
+        """Insert only if the organisation has fewer than `max_per_org` tokens, checked in the
+        same transaction (None when full): concurrent creates can never pass the limit."""
+        ...
+
+    def by_hash(self, token_hash: str) -> OrgToken | None: ...
+
+    def get(self, token_id: str) -> OrgToken | None: ...
+
+    def list(self, org_id: int) -> builtins.list[OrgToken]: ...
+
+    def set_active(self, token_id: str, active: bool) -> OrgToken | None: ...
+
+    def delete(self, token_id: str) -> bool: ...
+
+    def touch(self, token_id: str, when: float) -> None: ...
+
+
+class EventRepo(Protocol):
+    """Events of an organisation (seed 002); their photos are image rows (`ImageRepo`)."""
+
+    def create(self, org_id: int, name: str, *, now: float) -> Event: ...
+
+    def get(self, event_id: int) -> Event | None: ...
+
+    def list(self, org_id: int) -> builtins.list[Event]: ...
+
+
 class MetaStore(Protocol):
     # Read-only members, so an implementation may hold its own repository classes.
     @property
@@ -271,5 +304,11 @@ class MetaStore(Protocol):
         """This store's own counters, in its own transactions: the claims of `images.create` are
         spent here, with the row. The app may keep its counters elsewhere (`AppContext.counters`)."""
         ...
+
+    @property
+    def org_tokens(self) -> OrgTokenRepo: ...
+
+    @property
+    def events(self) -> EventRepo: ...
 
     def close(self) -> None: ...

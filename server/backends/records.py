@@ -188,3 +188,27 @@ class JobRecord:
     lease_until: float | None = None
     created_at: float = 0.0
     updated_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class OrgToken:
+    """An organisation-scoped token of the ext family (seed 002). The organisation is the account."""
+
+    id: str  # `tok_…`, safe to show and to pass to `tokens delete`
+    org_id: int
+    name: str
+    prefix: str  # the first characters of the secret, so users can tell tokens apart
+    token_hash: str  # sha256 of the full token; the token itself is never stored
+    active: bool = True
+    created_at: float = 0.0
+    last_used_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event of an organisation (seed 002): photos and renders are scoped to one."""
+
+    id: int
+    org_id: int
+    name: str
+    created_at: float = 0.0

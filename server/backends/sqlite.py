@@ -15,6 +15,7 @@ from .sqlite_db import Database
 from .sqlite_hosting import SqliteHosting
 from .sqlite_images import SqliteImages
 from .sqlite_jobs import SqliteJobs
+from .sqlite_orgs import SqliteEvents, SqliteOrgTokens
 from .sqlite_ratelimit import SqliteRateLimits
 from .sqlite_usage import SqliteUsage
 
@@ -256,6 +257,8 @@ class SqliteMetaStore:
         self.coordination = SqliteCoordination(self.db)
         self.counters = SqliteCounterStore(self.db)
         self.jobs = SqliteJobs(self.db)
+        self.org_tokens = SqliteOrgTokens(self.db)
+        self.events = SqliteEvents(self.db)
 
     def close(self) -> None:
         self.db.close()

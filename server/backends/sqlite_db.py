@@ -179,6 +179,27 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (job_id, phase)
     );
     """,
+    # Seed 002: organisation tokens and events (an organisation is an account).
+    """
+    CREATE TABLE org_tokens (
+        id TEXT PRIMARY KEY,
+        org_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL,
+        last_used_at REAL
+    );
+    CREATE INDEX org_tokens_org ON org_tokens(org_id, created_at);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        org_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX events_org ON events(org_id, id);
+    """,
 ]
 
 

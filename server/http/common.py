@@ -12,6 +12,7 @@ import pinrender
 from ..backends import TemplateRecord
 from ..context import AppContext
 from ..services.rendering.service import Prepared
+from ..services.stored_images import StoredImages
 from .bodies import parse_json
 from .errors import ApiError, api_error
 
@@ -43,9 +44,13 @@ def json_param(ctx: AppContext, raw: str | None, name: str) -> dict[str, Any] | 
 
 
 def prepare(ctx: AppContext, record: TemplateRecord, layers: Any, variables: Any, fmt: str,
-            quality: int | None) -> Prepared:
+            quality: int | None, *, account_id: int | None = None) -> Prepared:
+    """The render of `record` with overrides; stored-image URLs in its layers resolve for
+    `account_id` (the caller; None for anonymous renders) and the template owner's public images
+    (services/stored_images.py)."""
+    images = StoredImages(ctx.meta, account_id=account_id, owner_id=record.account_id)
     try:
-        return ctx.render.prepare(record, layers, variables, fmt, quality)
+        return ctx.render.prepare(record, layers, variables, fmt, quality, images=images)
     except pinrender.PinrenderError:
         raise  # some are ValueErrors too; `http/errors` answers them, naming the field
     except (TypeError, ValueError, RecursionError) as exc:

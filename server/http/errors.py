@@ -2,7 +2,9 @@
 
 `/api/*` answers the seed-000 envelope `{"success": false, "error": "…", "code": N}`; the hosting
 family (`/v1/*`, and its CDN and viewer paths) answers seed 001's object
-`{"error": "code", "message": "…", "action": {…}}` for the very same exceptions.
+`{"error": "code", "message": "…", "action": {…}}` for the very same exceptions; the org-token
+family (seed 002, `/api/v1/*`) answers `{"success": false, "error": {"code": "token_inactive",
+"message": "…", "status": 403, "retryable": false}}`.
 
     Exception                          status
     ├── ApiError(status, message)      as given (auth, limits, not found, busy …)
@@ -140,7 +142,35 @@ def seed_001_error(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+# Seed 002's family (`/api/v1/orgs/…` managed with the owner key, `/api/v1/ext/…` with org tokens):
+# every error names its cause with a machine-readable code and says whether retrying can help.
+SEED_002_PREFIX = "/api/v1/"
+SEED_002_CODES = {
+    400: "bad_request", 401: "missing_api_key", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 422: "invalid",
+    429: "rate_limited", 500: "internal_error", 503: "unavailable",
+}
+RETRYABLE = (429, 503)  # only these may succeed unchanged later (after Retry-After)
+
+
+def speaks_seed_002(path: str) -> bool:
+    return path.startswith(SEED_002_PREFIX)
+
+
+def seed_002_error(status: int, message: str, *, code: str | None = None, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    error: dict[str, Any] = {"code": code or SEED_002_CODES.get(status, "error"),
+                             "message": message, "status": status,
+                             "retryable": status in RETRYABLE}
+    if field:
+        error["field"] = field
+    return JSONResponse({"success": False, "error": error}, status_code=status, headers=headers)
+
+
 def _answer(request: Request, err: ApiError) -> Response:
+    if speaks_seed_002(request.url.path):
+        return seed_002_error(err.status, err.message, code=err.code, field=err.field,
+                              headers=err.headers)
     if is_seed_001(request):
         errors = err.errors or ({err.field: err.message} if err.status == 422 and err.field else None)
         return seed_001_error(err.status, err.message, code=err.code, action=err.action,
@@ -187,6 +217,8 @@ def allowed_methods(request: Request) -> str:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ValidationError)
     field, message = validation_message(exc)
+    if speaks_seed_002(request.url.path):
+        return _answer(request, ApiError(400, message, field=field or None))
     if is_seed_001(request):
         return _answer(request, ApiError(422, message, field=field or None))
     return failure(400, message, field=field or None)

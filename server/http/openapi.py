@@ -16,8 +16,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute, Route
 
-from .errors import speaks_seed_001
-from .schemas import Envelope, ErrorOut
+from .errors import speaks_seed_001, speaks_seed_002
+from .schemas import Envelope, ErrorOut, Seed002ErrorOut
 
 F = TypeVar("F", bound=Callable[..., Any])
 REF = "#/components/schemas/{model}"
@@ -37,6 +37,8 @@ class Operation:
     status: int = 200
     errors: tuple[int, ...] = ()
     extra_params: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    # The security schemes that authenticate this operation (the ext family: X-API-Key only).
+    security: tuple[str, ...] = ("bearer", "apiKeyHeader", "apiKeyQuery")
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
@@ -90,7 +92,7 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
     # Imported here: the hosting package imports this module for `operation`.
     from ..families.hosting.models import ProblemOut
 
-    models: set[type[BaseModel]] = {ErrorOut, ProblemOut}
+    models: set[type[BaseModel]] = {ErrorOut, ProblemOut, Seed002ErrorOut}
     for _, _, op in ops:
         models.update(m for m in (op.body, op.form, op.response) if m is not None)
     # Two families may name a model alike (UsageOut): pydantic then gives each its own
@@ -132,7 +134,8 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         else:
             content = {"application/json": {"schema": Envelope.model_json_schema()}}
         item["responses"][str(op.status)] = {"description": "Success", "content": content}
-        family = ProblemOut if speaks_seed_001(route.path) else ErrorOut
+        family = (ProblemOut if speaks_seed_001(route.path)
+                  else Seed002ErrorOut if speaks_seed_002(route.path) else ErrorOut)
         error = {"application/json": {"schema": ref_of[family]}}
         for code in sorted({400, *op.errors} | ({401} if op.auth else set())):
             reason = _REASONS.get(code, "Error")
@@ -140,7 +143,7 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
             item["responses"][str(code)] = ({"description": reason} if code == 304
                                             else {"description": reason, "content": error})
         if op.auth:
-            item["security"] = [{"bearer": []}, {"apiKeyHeader": []}, {"apiKeyQuery": []}]
+            item["security"] = [{scheme: []} for scheme in op.security]
         paths.setdefault(route.path, {})[method] = item
 
     return {

@@ -19,6 +19,21 @@ class ErrorOut(BaseModel):
     field: str | None = None
 
 
+class Seed002Detail(BaseModel):
+    code: str  # machine-readable cause: `token_inactive`, `org_mismatch`, …
+    message: str
+    status: int
+    retryable: bool  # whether the same request may succeed later (only 429 and 503)
+    field: str | None = None
+
+
+class Seed002ErrorOut(BaseModel):
+    """Errors of the org-token family (`/api/v1/…`, seed 002)."""
+
+    success: Literal[False] = False
+    error: Seed002Detail
+
+
 class Envelope(BaseModel):
     success: Literal[True] = True
     data: Any

@@ -29,6 +29,7 @@ from . import ledger
 
 EXTENSIONS = {f.name: f.extension for f in pinrender.FORMATS.values()}
 MEDIA_TYPES = {f.name: f.media_type for f in pinrender.FORMATS.values()}
+WEB_FORMATS = {f.name for f in pinrender.FORMATS.values() if f.web}
 
 
 class Damaged(Exception):
@@ -49,6 +50,22 @@ def new_id() -> str:
 def blob_key(team: str, unique_id: str, fmt: str) -> str:
     """Where a new original lives, for every family (rows written before keep their keys)."""
     return f"originals/{team}/{unique_id}.{EXTENSIONS.get(fmt, fmt)}"
+
+
+def cdn_extension(image: ImageRecord) -> str:
+    """The format's name as seed 001 spells extensions (`jpeg`, not the stored `jpg`)."""
+    return "jpeg" if image.ext in ("jpg", "jpeg") else image.ext
+
+
+def cdn_path(team: str, image: ImageRecord, ext: str | None = None,
+             size: str | None = None) -> str:
+    """The CDN path (`/src/…`, seed 001's scheme, served by the hosting family for every family's
+    images) of `image` as `ext` (default: the original's own, or JPEG for originals browsers
+    cannot show: HEIC, TIFF, BMP), optionally at a `size`."""
+    if ext is None:
+        own = cdn_extension(image)
+        ext = own if own in WEB_FORMATS else "jpeg"
+    return f"/src/{team}/{image.unique_id}.{ext}" + (f"?size={size}" if size else "")
 
 
 def staging_dir(blobs: BlobStore, data_dir: str | Path) -> Path:

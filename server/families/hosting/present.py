@@ -9,16 +9,17 @@ import pinrender
 
 from ...backends import ImageRecord
 from ...context import AppContext
+from ...services import media
 
 ANON_TEAM = "anon"  # the `/src/{team_hash}/…` segment of anonymous uploads
-WEB_FORMATS = {f.name for f in pinrender.FORMATS.values() if f.web}
+WEB_FORMATS = media.WEB_FORMATS
 STORED_EXT = {f.name: f.extension for f in pinrender.FORMATS.values() if f.extension != f.name}
 MEDIA_TYPES = {f.name: f.media_type for f in pinrender.FORMATS.values()}
 
 
-def extension(image: ImageRecord) -> str:
-    """The format's name as seed 001 spells extensions (`jpeg`, not the stored `jpg`)."""
-    return "jpeg" if image.ext in ("jpg", "jpeg") else image.ext
+# The CDN's URL scheme lives in services/media.py, since every family's images are served there.
+extension = media.cdn_extension
+src_path = media.cdn_path
 
 
 def team_of(ctx: AppContext, image: ImageRecord) -> str:
@@ -26,16 +27,6 @@ def team_of(ctx: AppContext, image: ImageRecord) -> str:
         return ANON_TEAM
     account = ctx.meta.accounts.get(image.account_id)
     return account.team_hash if account else ANON_TEAM
-
-
-def src_path(team: str, image: ImageRecord, ext: str | None = None,
-             size: str | None = None) -> str:
-    """`/src/…` of `image` as `ext` (default: the original's own, or JPEG for originals browsers
-    cannot show: HEIC, TIFF, BMP), optionally at a `size`."""
-    if ext is None:
-        own = extension(image)
-        ext = own if own in WEB_FORMATS else "jpeg"
-    return f"/src/{team}/{image.unique_id}.{ext}" + (f"?size={size}" if size else "")
 
 
 def media_out(ctx: AppContext, base: str, image: ImageRecord, *, editable: bool,

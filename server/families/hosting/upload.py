@@ -14,11 +14,11 @@ from starlette.responses import Response
 import pinrender
 
 from ...context import AppContext, get_ctx
+from ...http.formdata import read_form
 from ...http.openapi import operation
 from ...services import media
 from . import ingest, quota
 from .callers import client_ip, optional_principal, staging_dir
-from .formdata import read_form
 from .models import ImportRequest, MediaFields, MediaOut, UploadForm
 from .problems import json_body, problem, validate
 from .state import hosting

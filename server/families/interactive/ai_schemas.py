@@ -3,9 +3,10 @@ validation failure" (422, seed 000): missing context, an unknown model, quality 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic.json_schema import JsonDict
 
 from ...backends.ai import ASPECT_RATIOS
 from .schemas import Hotspot, Strict
@@ -18,6 +19,16 @@ assert set(AspectRatio.__args__) - {"auto"} == set(ASPECT_RATIOS)  # type: ignor
 
 PAGE = 200_000  # characters of article text one request may send
 TEXT = 5_000
+NOT_BLANK: JsonDict = {"pattern": r"\S"}  # for /openapi.json: the validators refuse blank text
+
+
+ConceptText = Annotated[str, StringConstraints(pattern=r"\S", max_length=TEXT)]
+
+
+def _one_of_present(*names: str) -> dict[str, Any]:
+    """`/openapi.json` for "at least one of these, not blank" (a model validator checks it)."""
+    present: JsonDict = {**NOT_BLANK, "not": {"type": "null"}}
+    return {"anyOf": [{"required": [n], "properties": {n: present}} for n in names]}
 
 
 def _clamp(value: Any, low: int, high: int) -> Any:
@@ -29,7 +40,7 @@ class ConceptIn(BaseModel):
     """A concept as suggest-concepts returns it (extra fields are ignored)."""
 
     id: str = Field(default="", max_length=100)
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, json_schema_extra=NOT_BLANK)
     summary: str = Field(default="", max_length=TEXT)
 
 
@@ -46,7 +57,7 @@ class HotspotsIn(Strict):
 
 
 class LocateIn(Strict):
-    page_content: str = Field(min_length=1, max_length=PAGE)
+    page_content: str = Field(min_length=1, max_length=PAGE, json_schema_extra=NOT_BLANK)
     headings: list[str] = Field(default_factory=list, max_length=200)
     count: int = Field(default=3, description="clamped to 1-10")
 
@@ -64,6 +75,9 @@ class LocateIn(Strict):
 
 
 class ConceptsIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_of_present(
+        "page_content", "section_context", "purpose"))
+
     page_content: str = Field(default="", max_length=PAGE)
     section_context: str = Field(default="", max_length=TEXT)
     purpose: str = Field(default="", max_length=TEXT)
@@ -76,33 +90,29 @@ class ConceptsIn(Strict):
 
 
 class ExpandIn(Strict):
-    concept: ConceptIn | str = Field(description="a concept from suggest-concepts, or text")
+    concept: ConceptIn | ConceptText = Field(description="a concept from suggest-concepts, or text")
     page_content: str = Field(default="", max_length=PAGE)
     section_context: str = Field(default="", max_length=TEXT)
     aspect_ratio: AspectRatio = "auto"
 
-    @field_validator("concept")
-    @classmethod
-    def _not_blank(cls, value: ConceptIn | str) -> ConceptIn | str:
-        if isinstance(value, str) and not value.strip():
-            raise ValueError("concept is required: an object from suggest-concepts or a text")
-        return value
 
 
 class DetailedPromptIn(Strict):
-    purpose: str = Field(min_length=1, max_length=TEXT)
+    purpose: str = Field(min_length=1, max_length=TEXT, json_schema_extra=NOT_BLANK)
 
 
 class ImageIn(Strict):
-    prompt: str = Field(min_length=1, max_length=4000)
+    prompt: str = Field(min_length=1, max_length=4000, json_schema_extra=NOT_BLANK)
     model: Model = "ultra"
     aspect_ratio: AspectRatio = "1:1"
     quality: Quality = "low"
 
 
 class ProcessIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_of_present("prompt", "concept"))
+
     prompt: str | None = Field(default=None, max_length=4000)
-    concept: ConceptIn | str | None = None
+    concept: ConceptIn | ConceptText | None = None
     page_content: str = Field(default="", max_length=PAGE)
     section_context: str = Field(default="", max_length=TEXT)
     quality: Quality = "low"
@@ -114,14 +124,14 @@ class ProcessIn(Strict):
 
     @model_validator(mode="after")
     def _prompt_or_concept(self) -> ProcessIn:
-        concept = self.concept.title if isinstance(self.concept, ConceptIn) else (self.concept or "")
-        if not ((self.prompt or "").strip() or concept.strip()):
+        concept = isinstance(self.concept, ConceptIn) or bool((self.concept or "").strip())
+        if not ((self.prompt or "").strip() or concept):
             raise ValueError("provide either prompt or concept")
         return self
 
 
 class ArticleIn(Strict):
-    page_content: str = Field(min_length=1, max_length=PAGE)
+    page_content: str = Field(min_length=1, max_length=PAGE, json_schema_extra=NOT_BLANK)
     headings: list[str] = Field(default_factory=list, max_length=200)
     count: int = Field(default=3, description="clamped to 1-10")
     quality: Quality = "low"

@@ -25,6 +25,7 @@ import pinrender
 
 from ...backends import BlobStore, CounterStore, ImageRecord, MetaStore, ResultRecord, TemplateRecord
 from .. import ledger
+from ..stored_images import StoredImages, Uses, mentions
 from .cache import Output, OutputCache
 from .pool import RenderPool
 
@@ -107,6 +108,10 @@ class RenderService:
         self._lock = threading.Lock()
         self._parsed: LRUCache[tuple[str, int], pinrender.Template] = LRUCache(maxsize=512)
         self._keys: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=50_000)
+        self._stored_names: LRUCache[tuple[str, int], bool] = LRUCache(maxsize=512)
+        # Resolved templates hold their overrides (inlined images too): few are kept.
+        self._resolved: LRUCache[tuple[Any, ...], tuple[str, pinrender.Template, Uses]] = \
+            LRUCache(maxsize=256)
 
     def template(self, record: TemplateRecord) -> tuple[pinrender.Template, TemplateRecord]:
         """The parsed template, once per (id, version): parsing is most of a key's cost.
@@ -127,11 +132,14 @@ class RenderService:
 
     def prepare(
         self, record: TemplateRecord, layers: Any = None, variables: Any = None,
-        format: str = "png", quality: int | None = None,
+        format: str = "png", quality: int | None = None, images: StoredImages | None = None,
     ) -> Prepared:
         fmt = FORMATS[format]
         template, record = self.template(record)
         renderer = self.renderer
+        if images is not None and (mentions(layers, variables)
+                                   or self._names_stored(record, template)):
+            return self._prepare_stored(record, template, layers, variables, fmt, quality, images)
 
         def call() -> Output:
             result = renderer.render_result(template, layers, variables=variables, format=fmt,
@@ -152,6 +160,45 @@ class RenderService:
             key = pinrender.content_key("template-result", record.id, str(record.version), core_key)
             with self._lock:
                 self._keys[memo] = key
+        return Prepared(key=key, template_id=record.id, format=fmt, call=call)
+
+    def _names_stored(self, record: TemplateRecord, template: pinrender.Template) -> bool:
+        """Whether the template itself may name a stored image, once per (id, version)."""
+        memo = (record.id, record.version)
+        with self._lock:
+            found = self._stored_names.get(memo)
+        if found is None:
+            found = mentions(template.model_dump())
+            with self._lock:
+                self._stored_names[memo] = found
+        return found
+
+    def _prepare_stored(self, record: TemplateRecord, template: pinrender.Template, layers: Any,
+                        variables: Any, fmt: str, quality: int | None,
+                        images: StoredImages) -> Prepared:
+        """A render whose layers may name stored images: resolved, the images swapped for their
+        stored sources, keyed. The resolution is memoised like keys (an image id's blob never
+        changes), but who may use each image is checked again on every call."""
+        renderer = self.renderer
+        memo = ("stored", record.id, record.version, _canonical(layers), _canonical(variables),
+                fmt, quality, images.account_id)
+        with self._lock:
+            hit = self._resolved.get(memo)
+        if hit is not None:
+            key, spec, used = hit
+            images.check(used)
+        else:
+            spec, used = images.apply(renderer.resolve(template, layers, variables=variables))
+            core_key = renderer.render_key(spec, format=fmt, quality=quality)
+            key = pinrender.content_key("template-result", record.id, str(record.version),
+                                        core_key)
+            with self._lock:
+                self._resolved[memo] = (key, spec, used)
+
+        def call() -> Output:
+            result = renderer.render_result(spec, format=fmt, quality=quality)
+            return Output(result.data, result.media_type, fmt, dict(result.timings))
+
         return Prepared(key=key, template_id=record.id, format=fmt, call=call)
 
     def prepare_transform(

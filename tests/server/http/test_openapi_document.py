@@ -1,6 +1,7 @@
 """`/openapi.json` is a valid OpenAPI 3.1 document, and every error it documents is in the envelope of
 its family: seed 001's `{error, message, action}` under `/v1`, `/src` and `/i`, seed 000's
-`{success: false, error, code}` everywhere else."""
+`{success: false, error, code}` everywhere else, but seed 002's `{success: false, error: {code, …}}`
+under `/api/v1/`."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from tests.server.conftest import Api, auth
 pytestmark = pytest.mark.anyio
 
 SEED_001 = ("/v1/", "/src/", "/i/")  # seed 001's API, its CDN host and its viewer pages
-ENVELOPES = {"seed 001": {"error", "message"}, "seed 000": {"error", "code"}}
+ENVELOPES = {"seed 001": {"error", "message"}, "seed 000": {"error", "code"},
+             "seed 002": {"error"}}
 
 
 def family(path: str) -> str:
+    if path.startswith("/api/v1/"):
+        return "seed 002"
     return "seed 001" if path.startswith(SEED_001) else "seed 000"
 
 
@@ -44,7 +48,7 @@ async def test_the_document_is_valid_openapi(api: Api) -> None:
 
 async def test_every_error_response_uses_its_familys_envelope(api: Api) -> None:
     doc = await document(api)
-    checked = {"seed 001": 0, "seed 000": 0}
+    checked = {"seed 001": 0, "seed 000": 0, "seed 002": 0}
     for path, item in doc["paths"].items():
         for method, op in item.items():
             for status, response in op["responses"].items():
@@ -70,6 +74,9 @@ async def test_answered_errors_validate_against_the_documented_schema(api: Api) 
         ("post", "/api/images", "/api/images", {"json": {}, "headers": auth(key)}, 400),
         ("get", "/files/{name}", "/files/nothere1_256.webp", {}, 404),
         ("get", "/api/templates", "/api/templates", {}, 401),
+        ("get", "/api/v1/orgs", "/api/v1/orgs", {}, 401),
+        ("get", "/api/v1/ext/{org_id}/event/{event_id}/ping", "/api/v1/ext/1/event/1/ping",
+         {"headers": {"X-API-Key": "nope"}}, 403),
     ]
     components = {"components": doc["components"]}
     for method, template, url, kwargs, status in requests:

@@ -3,6 +3,8 @@
 The file part goes straight to a temp file beside the blob store, chunk by chunk, and reading stops
 the moment it passes the caller's limit (lowered to the SVG limit once the first bytes say SVG); the
 body is never held in memory. Other fields are small strings, capped in size and number.
+Shared by the families that take uploads (`/v1/upload`, event photos); refusals carry seed 001's
+codes, which the other envelopes keep as their machine-readable `code`.
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ from pathlib import Path
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from ...http.errors import ApiError
-from .problems import invalid, problem
+from .errors import ApiError
 
 MAX_FIELDS = 100
 MAX_FIELD_BYTES = 64 * 1024
@@ -109,6 +110,16 @@ class _Reader:
         if self.out is not None:
             os.close(self.out)
             self.out = None
+
+
+def invalid(errors: dict[str, str]) -> ApiError:
+    first = next(iter(errors.items()))
+    return ApiError(422, f"{first[0]}: {first[1]}", field=first[0], code="validation_error",
+                    errors=errors)
+
+
+def problem(status: int, code: str, message: str) -> ApiError:
+    return ApiError(status, message, code=code)
 
 
 def _looks_svg(head: bytes) -> bool:
