@@ -72,6 +72,17 @@ def test_max_hotspots_and_current_ones_are_respected() -> None:
     assert len(found) == 2 and not any(inside(s, RED_CIRCLE) for s in found)
 
 
+def test_a_photo_gets_hotspots_on_its_salient_parts() -> None:
+    from tests.conftest import REPO
+
+    found = call("suggest_hotspots", (REPO / "examples/photos/astronaut.jpg").read_bytes(), prompt=None,
+                 max_hotspots=8)
+    assert 3 <= len(found) <= 8
+    # The orange suit fills the lower left: a hotspot there says so by its colour.
+    assert any(s.x < 50 and s.y > 50 and ("orange" in s.title or "red" in s.title) for s in found)
+    assert all("from the rest of the picture" in s.description for s in found)
+
+
 def test_a_colour_in_the_prompt_picks_that_region_first() -> None:
     [green] = call("suggest_hotspots", shapes(), prompt="the green triangle", max_hotspots=1)
     assert inside(green, GREEN_TRIANGLE)
