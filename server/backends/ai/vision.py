@@ -1,11 +1,12 @@
 """Salient regions of an image, for the offline backend's hotspots.
 
 The image is decoded by pinrender (limits, EXIF orientation, sRGB, shrink-on-load) to a small
-copy; libvips then measures each pixel's colour distance (CIE dE76) from the dominant background
-colour and its Sobel edge strength, keeps what stands out, closes small gaps and labels the
-connected regions (`labelregions`). Each region is described by what can be said of it truthfully:
-where it is, its average colour's name and how much of the image it covers. When nothing stands
-out (a busy photo), libvips' attention crop gives one point of interest instead."""
+copy. On a plain background (one colour holds half the border) a pixel stands out by its colour
+distance (CIE dE76) from that colour or by a strong Sobel edge; in a busy picture, by
+frequency-tuned saliency: its slightly blurred colour's distance from the picture's mean colour.
+libvips closes small gaps and labels the connected regions (`labelregions`); each is described by
+what can be said of it truthfully: where it is, its average colour's name, how much of the image
+it covers. When nothing stands out, libvips' attention crop gives one point of interest."""
 
 from __future__ import annotations
 
