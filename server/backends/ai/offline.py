@@ -45,6 +45,7 @@ from .base import (
 )
 
 PLACEHOLDER_MODEL = "offline-placeholder"
+MAX_HEADINGS = 200  # headings looked for in one article
 COMPOSITIONS = (
     "a centred subject with generous negative space around it",
     "rule-of-thirds framing with the subject on the left third",
@@ -225,9 +226,10 @@ def locate(page_content: str, headings: list[str], count: int) -> list[Spot]:
     """`count` spots in article order: the headings (or, without any, the paragraphs) whose
     sections are most like the whole article by TF-IDF cosine, each with a concept drawn from its
     own section."""
-    wanted = [h.strip() for h in headings if isinstance(h, str) and h.strip()]
+    page_content = page_content[: textlib.MAX_INPUT]
+    wanted = [h.strip()[:MAX_SPOT_AFTER] for h in headings[:MAX_HEADINGS] if isinstance(h, str) and h.strip()]
     if not wanted:
-        wanted = textlib.markdown_headings(page_content)
+        wanted = textlib.markdown_headings(page_content)[:MAX_HEADINGS]
     if wanted:
         kind, anchors, sections = "heading", wanted, _sections(page_content, wanted)
     else:

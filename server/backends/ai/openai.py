@@ -59,7 +59,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_TEXT_ANSWER = 4 * 2**20  # a chat answer larger than this is not a sensible answer
 MAX_ITEMS = 100  # list items looked at in an answer, before validation
 MIN_IMAGE_SIDE, MAX_IMAGE_SIDE = 64, 8192
-IMAGE_FORMATS = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+IMAGE_FORMATS = frozenset({"png", "jpeg", "webp"})
 
 
 class Malformed(Exception):
@@ -374,8 +374,10 @@ class OpenAIBackend:
 
 
 def _checked_image(data: bytes, ratio: str, model: str, timeout: float) -> GeneratedImage:
-    """Decode every pixel (pinrender.verify), check format and size, and cut the image to exactly
-    `ratio` (centred, like CSS `object-fit: cover`) when the provider drew another shape."""
+    """Decode every pixel (pinrender.verify), check format and size, and draw the image afresh at
+    exactly `ratio` (centred, like CSS `object-fit: cover`, when the provider drew another shape).
+    Re-encoding always, not only to crop, leaves behind whatever else the file carried: metadata,
+    trailing bytes, a second format hidden in the first."""
     try:
         info = pinrender.verify(data, timeout=timeout)
     except pinrender.PinrenderError as exc:
@@ -385,18 +387,15 @@ def _checked_image(data: bytes, ratio: str, model: str, timeout: float) -> Gener
     width, height = info.width, info.height
     if not (MIN_IMAGE_SIDE <= min(width, height) and max(width, height) <= MAX_IMAGE_SIDE):
         raise AIError(f"the AI provider's image is {width}x{height}, outside {MIN_IMAGE_SIDE}-{MAX_IMAGE_SIDE} px")
-    a, b = ASPECT_RATIOS[ratio]
-    if width * b == height * a:
-        return GeneratedImage(data, IMAGE_FORMATS[info.format], width, height, False, model)
     cw, ch = ratio_crop(width, height, ratio)
     template = {"canvas": {"width": cw, "height": ch,
                            "background": {"type": "image", "image_url": data, "objectFit": "cover"}},
                 "layers": []}
     try:
-        cropped = pinrender.render(template, format="webp", quality=92)
+        drawn = pinrender.render(template, format="webp", quality=92)
     except pinrender.PinrenderError as exc:
-        raise AIError(f"the AI provider's image could not be cropped to {ratio}: {exc}") from exc
-    return GeneratedImage(cropped, "image/webp", cw, ch, False, model)
+        raise AIError(f"the AI provider's image could not be drawn at {ratio}: {exc}") from exc
+    return GeneratedImage(drawn, "image/webp", cw, ch, False, model)
 
 
 def _said(body: bytes) -> str:

@@ -150,3 +150,20 @@ def test_a_body_that_does_not_decode_is_malformed() -> None:
 
     with pytest.raises(AIError, match="malformed"):
         run(handler, lambda b: b.detailed_prompt("x"), retries=0)
+
+
+def test_a_generated_image_is_drawn_afresh_leaving_extra_bytes_behind() -> None:
+    import base64
+
+    import pinrender
+
+    from .fake_openai import png
+
+    polyglot = png(1024, 1024) + b"<script>alert(1)</script>"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [{"b64_json": base64.b64encode(polyglot).decode()}]})
+
+    image, _ = run(handler, lambda b: b.generate_image("x", model="mini", quality="low", aspect_ratio="1:1"))
+    assert b"<script>" not in image.data and image.media_type == "image/webp"
+    assert pinrender.probe(image.data).width == image.width == 1024
