@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 import anyio.to_thread
+import pyvips
 
 import pinrender
 
@@ -83,6 +84,8 @@ class OfflineBackend:
                 vision.salient_regions, image, limit + len(current) + 4)
         except pinrender.PinrenderError as exc:
             raise AIError(f"the image could not be read: {exc}") from exc
+        except pyvips.Error as exc:
+            raise AIError(f"the image could not be analysed: {str(exc).splitlines()[0]}") from exc
         # What a prompt can honestly steer here is colour: regions of a colour it names come first.
         named = vision.colours_named(prompt or "")
         if named:

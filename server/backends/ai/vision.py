@@ -23,6 +23,7 @@ ANALYSIS_SIDE = 160  # pixels of the longest side the regions are measured on
 CONTRAST = 20.0  # dE76 from the background that counts as standing out
 EDGE = 160  # Sobel magnitude (0-255) that counts as an edge on a plain background
 MIN_AREA = 0.002  # regions smaller than this share of the image are noise
+FLAT = 8  # a picture whose channels all span less than this (0-255) has nothing to point at
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def load_small(image: bytes) -> pyvips.Image:
     # sits in memory whole.
     preview = pinrender.transform(image, width=256, format="png")
     small = pyvips.Image.new_from_buffer(preview, "")
-    small = small.thumbnail_image(ANALYSIS_SIDE, height=ANALYSIS_SIDE)
+    small = small.thumbnail_image(ANALYSIS_SIDE, height=ANALYSIS_SIDE, size="down")
     if small.hasalpha():
         small = small.flatten(background=[255, 255, 255])
     if small.bands < 3:
@@ -84,7 +85,7 @@ def salient_regions(image: bytes, limit: int) -> tuple[list[Region], tuple[int, 
         edges = small.colourspace("b-w").extract_band(0).sobel()
         mask = (contrast > CONTRAST) | (edges > EDGE)
         # Close small gaps (anti-aliasing, thin seams) so one object is one region.
-        mask = mask.rank(3, 3, 8).rank(3, 3, 0)
+        mask = _morph(mask, ((3, 8), (3, 0)))
     else:
         # A busy picture: frequency-tuned saliency (Achanta et al. 2009), the slightly blurred
         # colour's distance from the picture's mean colour; the most distant 15% stand out.
@@ -92,7 +93,7 @@ def salient_regions(image: bytes, limit: int) -> tuple[list[Region], tuple[int, 
         contrast = lab.gaussblur(1.5).dE76(mean)
         mask = contrast > max(CONTRAST * 0.75, contrast.cast("uchar").percent(85))
         # Open (drop specks and thin lines), then close (join a broken object).
-        mask = mask.rank(3, 3, 0).rank(3, 3, 8).rank(5, 5, 24).rank(5, 5, 0)
+        mask = _morph(mask, ((3, 0), (3, 8), (5, 24), (5, 0)))
     labels = array("i")
     labels.frombytes(mask.labelregions().cast("int").write_to_memory())
     flags = bytes(mask.write_to_memory())
@@ -133,10 +134,20 @@ def salient_regions(image: bytes, limit: int) -> tuple[list[Region], tuple[int, 
                  100 * (s[10] + 1) / height),
             score=area * (s[6] / count + 1.0)))
     regions.sort(key=lambda r: (-r.score, r.y, r.x))
-    if not regions:
+    if not regions and max(max(pixels[b::3]) - min(pixels[b::3]) for b in range(3)) >= FLAT:
         # Nothing stands out: libvips' attention point (edges, skin tones, saturation) instead.
+        # A flat picture gets nothing: there is nothing to point at.
         regions.append(_attention(small))
     return regions[:limit], bg if share >= 0.5 else None
+
+
+def _morph(mask: pyvips.Image, steps: tuple[tuple[int, int], ...]) -> pyvips.Image:
+    """Rank filters (size, index: 0 erodes, size*size-1 dilates), skipped on a picture too thin
+    for the window (a 3000x10 strip is 160x1 here)."""
+    for size, index in steps:
+        if min(mask.width, mask.height) >= size:
+            mask = mask.rank(size, size, index)
+    return mask
 
 
 def _inside(labels: array[int], label: int, width: int, cx: float, cy: float,

@@ -97,13 +97,32 @@ def test_a_heading_is_found_on_its_own_line_not_in_the_intro() -> None:
     assert "moves heat" in first.concept and "burns gas" in second.concept
 
 
-def test_a_plain_image_gets_a_point_of_interest_not_an_invention() -> None:
-    picture = Image.new("RGB", (300, 200), (128, 128, 128))
+def encoded(picture: Image.Image, format: str = "PNG") -> bytes:
     out = io.BytesIO()
-    picture.save(out, "PNG")
-    found = call("suggest_hotspots", out.getvalue(), prompt=None, max_hotspots=5)
-    assert len(found) <= 1
-    assert all(s.title.startswith("Point of interest") for s in found)
+    picture.save(out, format)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("picture", [Image.new("RGB", (300, 200), (128, 128, 128)), Image.new("RGB", (1, 1), "red"),
+                                     Image.new("RGBA", (64, 64), (255, 0, 0, 0)), Image.new("L", (9, 3), 40)])
+def test_a_flat_image_gets_no_invented_hotspots(picture: Image.Image) -> None:
+    assert call("suggest_hotspots", encoded(picture), prompt=None, max_hotspots=5) == []
+
+
+def test_noise_gets_one_point_of_interest_at_most() -> None:
+    found = call("suggest_hotspots", encoded(Image.effect_noise((200, 200), 60).convert("RGB")), prompt=None,
+                 max_hotspots=5)
+    assert all(s.title.startswith("Point of interest") for s in found) and len(found) <= 1
+
+
+@pytest.mark.parametrize("turn", [0, 90])
+def test_a_thin_strip_is_analysed(turn: int) -> None:
+    strip = Image.new("RGB", (3000, 10), "white")
+    ImageDraw.Draw(strip).rectangle((100, 0, 400, 10), fill="red")
+    [spot] = call("suggest_hotspots", encoded(strip.rotate(turn, expand=True)), prompt=None, max_hotspots=5)
+    assert "red" in spot.title
+    along = spot.x if turn == 0 else 100 - spot.y
+    assert 3 <= along <= 14
 
 
 def test_a_damaged_image_is_an_ai_error() -> None:
