@@ -133,16 +133,16 @@ def keywords(documents: Sequence[str], *, boosted: Iterable[str] = ()) -> Keywor
 
 
 def phrases(text: str, weights: Keywords, *, longest: int = 3) -> list[tuple[float, str]]:
-    """Candidate key phrases of `text`, best first: runs of up to `longest` content words between
-    stop words and punctuation, scored by the sum of their words' weights."""
+    """Candidate key phrases of `text`, best first: n-grams of up to `longest` content words
+    inside the runs between stop words and punctuation, scored by the sum of their words' weights."""
     best: dict[str, tuple[float, str]] = {}
     run: list[str] = []
 
     def close() -> None:
-        for start in range(0, max(1, len(run) - longest + 1)):
-            words = run[start:start + longest]
-            if not words:
-                continue
+        # Every n-gram of the run up to `longest` words: a word that loses its pair to an
+        # earlier phrase can still stand alone.
+        windows = [run[i:i + n] for n in range(1, longest + 1) for i in range(len(run) - n + 1)]
+        for words in windows:
             key = " ".join(term(w) for w in words)
             score = sum(weights.scores.get(term(w), 0.0) for w in words)
             if key not in best or best[key][0] < score:

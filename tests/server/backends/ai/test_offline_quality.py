@@ -190,6 +190,15 @@ def test_concepts_from_a_purpose_alone() -> None:
     assert "sourdough" in text and "croissants" in text and "bakery" in text
 
 
+@pytest.mark.parametrize(("purpose", "words"), [
+    ("🦊 fox emoji party", ["fox", "emoji", "party"]),
+    ("東京の夜景と赤い提灯", ["東京", "夜景", "提灯"]),  # ICU splits words without spaces
+])
+def test_every_key_word_of_a_short_purpose_reaches_a_concept(purpose: str, words: list[str]) -> None:
+    titles = " ".join(c.title for c in call("suggest_concepts", purpose=purpose)).lower()
+    assert all(word in titles for word in words), titles
+
+
 def test_concepts_are_deterministic() -> None:
     assert call("suggest_concepts", page_content=ARTICLE) == call("suggest_concepts", page_content=ARTICLE)
 
