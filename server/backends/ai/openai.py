@@ -2,12 +2,13 @@
 
 Text operations are `POST {base}/chat/completions` asking for structured output (a JSON schema
 per operation), hotspots send the image as a data URL to the vision model, images come from
-`POST {base}/images/generations` as base64. Each attempt has one deadline (`timeout`, covering
-connect, upload, the wait and a slow trickle of bytes); 429/500/502/503/504, timeouts, dropped
-connections and answers that do not parse are tried again `retries` times with exponential
-backoff, honouring Retry-After up to `max_retry_wait`; any other 4xx is final at once. What the
-provider answers is untrusted: parsed defensively, validated, clamped and capped (`base.clean_*`),
-and a generated image is decoded by pinrender and cut to the requested ratio if it is not."""
+`POST {base}/images/generations` as base64. Each attempt has one deadline covering connect,
+upload, the wait and a slow trickle of bytes (`timeout`; `image_timeout` for images).
+429/500/502/503/504, timeouts, dropped connections and answers that do not parse are tried again
+`retries` times with exponential backoff, honouring Retry-After up to `max_retry_wait`; any other
+4xx is final at once. What the provider answers is untrusted: parsed defensively, validated,
+clamped and capped (`base.clean_*`), and a generated image is decoded by pinrender and drawn
+afresh at exactly the requested ratio."""
 
 from __future__ import annotations
 
@@ -149,18 +150,17 @@ class OpenAIBackend:
 
     # -- the one way out: a POST with a deadline, a size cap and retries ---------------------
     async def _post(self, path: str, payload: dict[str, Any], parse: Callable[[Any], T], *,
-                    limit: int = MAX_TEXT_ANSWER) -> T:
+                    limit: int = MAX_TEXT_ANSWER, timeout: float | None = None) -> T:
+        timeout = self.settings.timeout if timeout is None else timeout
         attempts = self.settings.retries + 1
         failure: AIError = AIError("the AI provider was not called")
         for attempt in range(attempts):
             wait: float | None = None
             try:
-                with anyio.fail_after(self.settings.timeout):
-                    status, headers, body = await self._send(path, payload, limit)
-            except TimeoutError:
-                failure = AIUnavailable(f"the AI provider did not answer within {self.settings.timeout:g} s")
-            except httpx.TimeoutException:
-                failure = AIUnavailable(f"the AI provider did not answer within {self.settings.timeout:g} s")
+                with anyio.fail_after(timeout):
+                    status, headers, body = await self._send(path, payload, limit, timeout)
+            except (TimeoutError, httpx.TimeoutException):
+                failure = AIUnavailable(f"the AI provider did not answer within {timeout:g} s")
             except httpx.DecodingError as exc:
                 # A body that does not decode as its Content-Encoding says: a malformed answer.
                 failure = AIError(f"the AI provider's answer was malformed ({type(exc).__name__})")
@@ -185,8 +185,10 @@ class OpenAIBackend:
                 await self._sleep(min(self.settings.max_retry_wait, backoff if wait is None else max(wait, 0.0)))
         raise failure
 
-    async def _send(self, path: str, payload: dict[str, Any], limit: int) -> tuple[int, httpx.Headers, bytes]:
-        async with self.client.stream("POST", path, json=payload) as response:
+    async def _send(self, path: str, payload: dict[str, Any], limit: int,
+                    timeout: float) -> tuple[int, httpx.Headers, bytes]:
+        per_phase = httpx.Timeout(timeout, connect=min(10.0, timeout))
+        async with self.client.stream("POST", path, json=payload, timeout=per_phase) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise AIError(f"the AI provider's answer is larger than {limit} bytes")
@@ -358,12 +360,13 @@ class OpenAIBackend:
                 raise Malformed("the answer has no b64_json image")
             return encoded
 
-        encoded = await self._post("images/generations", payload, parse, limit=self.settings.max_response_bytes)
+        encoded = await self._post("images/generations", payload, parse, limit=self.settings.max_response_bytes,
+                                   timeout=self.settings.image_timeout)
         try:
             data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise AIError("the AI provider's image is not valid base64") from exc
-        return await anyio.to_thread.run_sync(_checked_image, data, ratio, provider_model, self.settings.timeout)
+        return await anyio.to_thread.run_sync(_checked_image, data, ratio, provider_model, self.settings.image_timeout)
 
     def _size(self, ratio: str, quality: str) -> str:
         if self.settings.image_sizes == "exact":

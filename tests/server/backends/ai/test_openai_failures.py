@@ -164,3 +164,13 @@ def test_requests_carry_the_key_the_models_and_structured_output(fake: FakeOpenA
     assert sent.width == 1024  # a 4000 px upload is sent shrunk
     assert image == {"model": "img-mini", "prompt": "a cup", "n": 1, "size": "1536x1024", "quality": "low",
                      "response_format": "b64_json"}
+
+
+def test_images_have_their_own_timeout(fake: FakeOpenAI) -> None:
+    fake.delay = 1.5
+    fake.script = ["slow"]
+    image = image_call(fake, ratio="1:1", timeout=1.0, image_timeout=5.0, retries=0)  # longer than `timeout`
+    assert image.width == 1024  # type: ignore[attr-defined]
+    fake.script = ["slow"]
+    with pytest.raises(AIUnavailable, match="within 0.5 s"):
+        image_call(fake, ratio="1:1", timeout=10.0, image_timeout=0.5, retries=0)
