@@ -170,7 +170,7 @@ def test_images_have_their_own_timeout(fake: FakeOpenAI) -> None:
     fake.delay = 1.5
     fake.script = ["slow"]
     image = image_call(fake, ratio="1:1", timeout=1.0, image_timeout=5.0, retries=0)  # longer than `timeout`
-    assert image.width == 1024  # type: ignore[attr-defined]
+    assert image.width == 1536  # type: ignore[attr-defined]
     fake.script = ["slow"]
     with pytest.raises(AIUnavailable, match="within 0.5 s"):
         image_call(fake, ratio="1:1", timeout=10.0, image_timeout=0.5, retries=0)
