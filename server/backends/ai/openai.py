@@ -176,7 +176,10 @@ class OpenAIBackend:
                     raise AIError(f"the AI provider refused the request ({status}){_said(body)}")
                 else:
                     try:
-                        return parse(json.loads(body))
+                        # A large answer (an image) is parsed off the event loop.
+                        doc = json.loads(body) if len(body) < 2**18 else await anyio.to_thread.run_sync(
+                            json.loads, body)
+                        return parse(doc)
                     except (Malformed, ValueError, KeyError, IndexError, TypeError, AttributeError,
                             RecursionError) as exc:
                         failure = AIError(f"the AI provider's answer was malformed: {str(exc)[:200]}")
@@ -362,11 +365,8 @@ class OpenAIBackend:
 
         encoded = await self._post("images/generations", payload, parse, limit=self.settings.max_response_bytes,
                                    timeout=self.settings.image_timeout)
-        try:
-            data = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise AIError("the AI provider's image is not valid base64") from exc
-        return await anyio.to_thread.run_sync(_checked_image, data, ratio, provider_model, self.settings.image_timeout)
+        return await anyio.to_thread.run_sync(_checked_image, encoded, ratio, provider_model,
+                                              self.settings.image_timeout)
 
     def _size(self, ratio: str, quality: str) -> str:
         if self.settings.image_sizes == "exact":
@@ -376,11 +376,15 @@ class OpenAIBackend:
         return "1024x1024" if a == b else "1536x1024" if a > b else "1024x1536"
 
 
-def _checked_image(data: bytes, ratio: str, model: str, timeout: float) -> GeneratedImage:
-    """Decode every pixel (pinrender.verify), check format and size, and draw the image afresh at
-    exactly `ratio` (centred, like CSS `object-fit: cover`, when the provider drew another shape).
-    Re-encoding always, not only to crop, leaves behind whatever else the file carried: metadata,
-    trailing bytes, a second format hidden in the first."""
+def _checked_image(encoded: str, ratio: str, model: str, timeout: float) -> GeneratedImage:
+    """Decode the base64 and every pixel (pinrender.verify), check format and size, and draw the
+    image afresh at exactly `ratio` (centred, like CSS `object-fit: cover`, when the provider drew
+    another shape). Re-encoding always, not only to crop, leaves behind whatever else the file
+    carried: metadata, trailing bytes, a second format hidden in the first."""
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise AIError("the AI provider's image is not valid base64") from exc
     try:
         info = pinrender.verify(data, timeout=timeout)
     except pinrender.PinrenderError as exc:
