@@ -62,8 +62,6 @@ STYLES = (
     "clean editorial photography", "a flat vector illustration with a limited palette",
     "a detailed 3D render", "a loose watercolour illustration", "a minimal isometric illustration",
 )
-WIDE_WORDS = frozenset("banner landscape panorama panoramic wide header skyline horizon cinematic hero".split())
-TALL_WORDS = frozenset("portrait tall poster phone story stories vertical standing tower".split())
 
 
 class OfflineBackend:
@@ -131,10 +129,10 @@ class OfflineBackend:
                              aspect_ratio: str) -> GeneratedImage:
         check_choice(model, MODEL_TIERS, "model")
         check_choice(quality, QUALITIES, "quality")
-        ratio = "1:1" if aspect_ratio == "auto" else check_choice(aspect_ratio, tuple(ASPECT_RATIOS),
-                                                                 "aspect ratio")
-        width, height = image_size(ratio, quality)
         text = clean_text(prompt, MAX_PROMPT) or "image"
+        ratio = (textlib.suggested_ratio(text, "1:1") if aspect_ratio == "auto"
+                 else check_choice(aspect_ratio, tuple(ASPECT_RATIOS), "aspect ratio"))
+        width, height = image_size(ratio, quality)
         data = await anyio.to_thread.run_sync(placeholder.render, text, width, height)
         return GeneratedImage(data, "image/webp", width, height, True, PLACEHOLDER_MODEL)
 
@@ -163,18 +161,8 @@ def expand(subject: str, page_content: str, section_context: str, aspect_ratio: 
         parts.append(f"Setting drawn from the context: {', '.join(extra)}.")
     parts += [f"Composition: {_pick(COMPOSITIONS, seed, 0)}.", f"Lighting: {_pick(LIGHTING, seed, 1)}.",
               f"Style: {_pick(STYLES, seed, 2)}.", "No text, lettering or logos in the image."]
-    return ExpandedPrompt(clean_text(" ".join(parts), MAX_PROMPT), _ratio_for(subject, aspect_ratio))
-
-
-def _ratio_for(subject: str, asked: str) -> str:
-    if asked in ASPECT_RATIOS:
-        return asked
-    words = {t.lower() for t in textlib.tokens(subject)}
-    if words & WIDE_WORDS:
-        return "16:9"
-    if words & TALL_WORDS:
-        return "3:4"
-    return "4:3"
+    ratio = aspect_ratio if aspect_ratio in ASPECT_RATIOS else textlib.suggested_ratio(subject, "4:3")
+    return ExpandedPrompt(clean_text(" ".join(parts), MAX_PROMPT), ratio)
 
 
 def concepts(page_content: str, section_context: str, purpose: str) -> list[Concept]:

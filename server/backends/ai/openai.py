@@ -53,7 +53,7 @@ from .base import (
     near_any,
     ratio_crop,
 )
-from .text import slug
+from .text import slug, suggested_ratio
 
 T = TypeVar("T")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -351,8 +351,8 @@ class OpenAIBackend:
                              aspect_ratio: str) -> GeneratedImage:
         tier = check_choice(model, MODEL_TIERS, "model")
         check_choice(quality, QUALITIES, "quality")
-        ratio = "1:1" if aspect_ratio == "auto" else check_choice(aspect_ratio, tuple(ASPECT_RATIOS),
-                                                                 "aspect ratio")
+        ratio = (suggested_ratio(prompt, "1:1") if aspect_ratio == "auto"
+                 else check_choice(aspect_ratio, tuple(ASPECT_RATIOS), "aspect ratio"))
         provider_model = self.settings.image_models[tier]
         payload = {"model": provider_model, "prompt": clean_text(prompt, MAX_PROMPT) or "an image", "n": 1,
                    "size": self._size(ratio, quality), "quality": quality, "response_format": "b64_json"}

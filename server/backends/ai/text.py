@@ -197,3 +197,18 @@ def title_case(phrase: str) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "concept"
+
+
+WIDE_WORDS = frozenset("banner landscape panorama panoramic wide header skyline horizon cinematic hero".split())
+TALL_WORDS = frozenset("portrait tall poster phone story stories vertical standing tower".split())
+
+
+def suggested_ratio(text: str, default: str) -> str:
+    """The ratio a prompt's words ask for: 16:9 for banners and landscapes, 3:4 for portraits and
+    posters, else `default` (how both backends resolve `aspect_ratio: "auto"`)."""
+    words = {t.lower() for t in tokens(text[:MAX_INPUT])}
+    if words & WIDE_WORDS:
+        return "16:9"
+    if words & TALL_WORDS:
+        return "3:4"
+    return default

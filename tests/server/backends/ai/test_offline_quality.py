@@ -258,3 +258,10 @@ def test_the_placeholder_shows_the_prompt_colours() -> None:
     assert any(g > 120 and r < 90 for r, g, _ in edge)  # and the green one
     assert palette("same text") == palette("same text") != palette("other text")
     assert LABEL == "placeholder — offline AI"
+
+
+@pytest.mark.parametrize(("prompt", "ratio"), [("a wide banner of the harbour", "16:9"),
+                                               ("a portrait of a baker", "3:4"), ("a cup of tea", "1:1")])
+def test_auto_ratio_follows_the_prompt(prompt: str, ratio: str) -> None:
+    image = call("generate_image", prompt, model="mini", quality="low", aspect_ratio="auto")
+    assert (image.width, image.height) == image_size(ratio, "low")
