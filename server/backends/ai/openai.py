@@ -161,9 +161,8 @@ class OpenAIBackend:
                     status, headers, body = await self._send(path, payload, limit, timeout)
             except (TimeoutError, httpx.TimeoutException):
                 failure = AIUnavailable(f"the AI provider did not answer within {timeout:g} s")
-            except httpx.DecodingError as exc:
-                # A body that does not decode as its Content-Encoding says: a malformed answer.
-                failure = AIError(f"the AI provider's answer was malformed ({type(exc).__name__})")
+            except Malformed as exc:
+                failure = AIError(f"the AI provider's answer was malformed: {exc}")
             except httpx.RequestError as exc:
                 # Refused connections, resets, a server that died mid-answer.
                 failure = AIUnavailable(f"the AI provider could not be reached ({type(exc).__name__})")
@@ -191,12 +190,18 @@ class OpenAIBackend:
     async def _send(self, path: str, payload: dict[str, Any], limit: int,
                     timeout: float) -> tuple[int, httpx.Headers, bytes]:
         per_phase = httpx.Timeout(timeout, connect=min(10.0, timeout))
-        async with self.client.stream("POST", path, json=payload, timeout=per_phase) as response:
+        # Uncompressed answers only: the byte cap then holds for what sits in memory, and no
+        # small compressed answer can expand into a large one.
+        headers = {"Accept-Encoding": "identity"}
+        async with self.client.stream("POST", path, json=payload, timeout=per_phase, headers=headers) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise AIError(f"the AI provider's answer is larger than {limit} bytes")
+            encoding = response.headers.get("content-encoding", "identity").strip().lower()
+            if encoding not in ("", "identity"):
+                raise Malformed(f"a {encoding[:40]}-encoded answer, identity was asked for")
             chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
+            async for chunk in response.aiter_bytes():  # identity: nothing is decoded
                 size += len(chunk)
                 if size > limit:
                     raise AIError(f"the AI provider's answer is larger than {limit} bytes")

@@ -4,7 +4,7 @@ hostile answers are clamped, fixed or dropped field by field; Retry-After is hon
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
@@ -142,14 +142,30 @@ def test_answers_of_the_wrong_shape_are_malformed_not_a_crash(body: bytes) -> No
     assert len(calls) == 2
 
 
-def test_a_body_that_does_not_decode_is_malformed() -> None:
+class Streamed(httpx.AsyncByteStream):
+    """A body as a network stream, not read when the response is made (as `content=` would be)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.data
+
+
+@pytest.mark.parametrize("body", [b"not gzip at all", __import__("gzip").compress(b"\0" * 10**7)])
+def test_a_compressed_answer_is_refused_unread(body: bytes) -> None:
+    # Identity is asked for; a gzip answer (a bomb: 10 MB of zeros in 10 kB) is not expanded.
     from pinrender_server.backends.ai import AIError
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    asked: list[str] = []
 
-    with pytest.raises(AIError, match="malformed"):
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.headers["accept-encoding"])
+        return httpx.Response(200, stream=Streamed(body), headers={"Content-Encoding": "gzip"})
+
+    with pytest.raises(AIError, match="malformed: a gzip-encoded answer"):
         run(handler, lambda b: b.detailed_prompt("x"), retries=0)
+    assert asked == ["identity"]
 
 
 def test_a_generated_image_is_drawn_afresh_leaving_extra_bytes_behind() -> None:
