@@ -16,6 +16,7 @@ import base64
 import binascii
 import email.utils
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -61,6 +62,10 @@ MAX_TEXT_ANSWER = 4 * 2**20  # a chat answer larger than this is not a sensible 
 MAX_ITEMS = 100  # list items looked at in an answer, before validation
 MIN_IMAGE_SIDE, MAX_IMAGE_SIDE = 64, 8192
 IMAGE_FORMATS = frozenset({"png", "jpeg", "webp"})
+
+
+# What looks like a credential in a provider's error message (`sk-…`, long tokens).
+_SECRET = re.compile(r"\b(?:sk|pk|key|token)[-_][A-Za-z0-9_*\-.]{6,}|\b[A-Za-z0-9_\-]{32,}\b", re.IGNORECASE)
 
 
 class Malformed(Exception):
@@ -171,6 +176,9 @@ class OpenAIBackend:
                     kind = AIUnavailable if status in (429, 503) else AIError
                     failure = kind(f"the AI provider answered {status}{_said(body)}")
                     wait = _retry_after(headers.get("retry-after"))
+                elif status in (401, 403):
+                    # The provider's words may quote the key; the operator's logs say the rest.
+                    raise AIError(f"the AI provider refused the API key ({status})")
                 elif status >= 400 or status < 200:
                     raise AIError(f"the AI provider refused the request ({status}){_said(body)}")
                 else:
@@ -417,7 +425,7 @@ def _said(body: bytes) -> str:
         message = doc.get("error", {}).get("message") if isinstance(doc, dict) else None
     except (ValueError, AttributeError):
         message = None
-    text = clean_text(message, 200) if isinstance(message, str) else ""
+    text = clean_text(_SECRET.sub("[redacted]", message), 200) if isinstance(message, str) else ""
     return f": {text}" if text else ""
 
 

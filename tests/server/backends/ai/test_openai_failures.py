@@ -6,6 +6,7 @@ credits), never a hang or another exception; retries stop after `retries`."""
 from __future__ import annotations
 
 import base64
+import re
 
 import anyio
 import pytest
@@ -45,10 +46,12 @@ def test_retries_run_out(fake: FakeOpenAI, status: str, error: type[Exception]) 
     assert len(fake.requests) == 4
 
 
-@pytest.mark.parametrize("status", ["400", "401", "403", "404", "422"])
-def test_other_client_errors_are_not_retried(fake: FakeOpenAI, status: str) -> None:
+@pytest.mark.parametrize(("status", "said"), [("400", "the request (400): fake 400"), ("401", "the API key (401)"),
+                                               ("403", "the API key (403)"), ("404", "the request (404): fake 404"),
+                                               ("422", "the request (422): fake 422")])
+def test_other_client_errors_are_not_retried(fake: FakeOpenAI, status: str, said: str) -> None:
     fake.default = status
-    with pytest.raises(AIError, match=f"refused the request \\({status}\\): fake {status}") as caught:
+    with pytest.raises(AIError, match=re.escape(f"refused {said}")) as caught:
         prompt_call(fake)
     assert not isinstance(caught.value, AIUnavailable)
     assert len(fake.requests) == 1

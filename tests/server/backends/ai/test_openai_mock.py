@@ -105,15 +105,23 @@ def test_retry_after_forms() -> None:
     assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: no wait
 
 
-def test_a_refusal_is_not_retried_and_says_why() -> None:
+@pytest.mark.parametrize(("status", "message", "said"), [
+    (400, "Invalid size \x1b[31m", "refused the request (400): Invalid size [31m"),
+    (401, "Incorrect API key provided: sk-abc123***wxyz", "refused the API key (401)"),
+    (404, "model gpt-x not found for key sk-proj-abcdef123456", "(404): model gpt-x not found for key [redacted]"),
+])
+def test_a_refusal_is_not_retried_and_says_why_without_secrets(status: int, message: str, said: str) -> None:
+    from pinrender_server.backends.ai import AIError
+
     calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
-        return httpx.Response(401, json={"error": {"message": "Incorrect API key \x1b[31m"}})
+        return httpx.Response(status, json={"error": {"message": message}})
 
-    with pytest.raises(Exception, match=r"refused the request \(401\): Incorrect API key"):
+    with pytest.raises(AIError) as caught:
         run(handler, lambda b: b.detailed_prompt("x"))
+    assert str(caught.value).endswith(said) and "sk-" not in str(caught.value)
     assert len(calls) == 1
 
 
