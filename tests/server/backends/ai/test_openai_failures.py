@@ -16,8 +16,7 @@ from pinrender_server.backends.ai import AIError, AIUnavailable
 from pinrender_server.backends.ai.openai import OpenAIBackend
 from pinrender_server.backends.ai.testing import sample_image
 
-from .conftest import fake_settings
-from .fake_openai import FakeOpenAI
+from .fake_openai import FakeOpenAI, fake_settings
 
 
 def prompt_call(fake: FakeOpenAI, **overrides: object) -> str:
