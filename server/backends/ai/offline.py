@@ -103,21 +103,22 @@ class OfflineBackend:
     # -- text --------------------------------------------------------------------------------
     async def locate_spots(self, page_content: str, *, headings: Sequence[str], count: int) -> list[Spot]:
         return await anyio.to_thread.run_sync(
-            partial(locate, page_content, list(headings), max(1, min(MAX_SPOTS, int(count)))))
+            partial(locate, textlib.plain_text(page_content), list(headings), max(1, min(MAX_SPOTS, int(count)))))
 
     async def suggest_concepts(self, *, page_content: str = "", section_context: str = "",
                                purpose: str = "") -> list[Concept]:
         if not (page_content.strip() or section_context.strip() or purpose.strip()):
             raise ValueError("give at least one of page_content, section_context or purpose")
-        return await anyio.to_thread.run_sync(partial(concepts, page_content, section_context, purpose))
+        return await anyio.to_thread.run_sync(partial(
+            concepts, textlib.plain_text(page_content), textlib.plain_text(section_context), purpose))
 
     async def expand_concept(self, concept: Concept | str, *, page_content: str = "",
                              section_context: str = "", aspect_ratio: str = "auto") -> ExpandedPrompt:
         subject = f"{concept.title}. {concept.summary}" if isinstance(concept, Concept) else str(concept)
         if not subject.strip(" ."):
             raise ValueError("the concept is empty")
-        return await anyio.to_thread.run_sync(
-            partial(expand, subject, page_content, section_context, aspect_ratio))
+        return await anyio.to_thread.run_sync(partial(
+            expand, subject, textlib.plain_text(page_content), textlib.plain_text(section_context), aspect_ratio))
 
     async def detailed_prompt(self, purpose: str) -> str:
         if not purpose.strip():

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from icu4py.breakers import SentenceBreaker, WordBreaker
 
@@ -149,7 +150,9 @@ def phrases(text: str, weights: Keywords, *, longest: int = 3) -> list[tuple[flo
                 best[key] = (score, " ".join(words))
         run.clear()
 
-    for token in tokens(text):
+    for token in (WordBreaker(text[:MAX_INPUT], "en") if text.strip() else ()):
+        if not token.strip() and "\n" not in token:
+            continue  # a space inside a line joins words; a line break ends the phrase
         if is_word(token) and len(token) > 1 and term(token) not in STOP_WORDS and token.lower() not in STOP_WORDS:
             run.append(token)
         else:
@@ -212,3 +215,48 @@ def suggested_ratio(text: str, default: str) -> str:
     if words & TALL_WORDS:
         return "3:4"
     return default
+
+
+_HTML_HINT = re.compile(r"<(?:p|div|h[1-6]|br|span|article|section|li|ul|ol|a|img|strong|em)\b[^>]*>", re.IGNORECASE)
+_BLOCKS = frozenset("p div br li ul ol article section header footer main aside blockquote pre table tr figure "
+                    "figcaption hr dl dt dd".split())
+_SKIPPED = frozenset("script style noscript template svg head".split())
+
+
+class _Plain(HTMLParser):
+    """HTML as the text a reader sees: headings as `## …` lines, blocks as paragraphs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self.skipping += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n## ")
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCKS or re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def plain_text(text: str) -> str:
+    """`text` itself, or, when it is HTML, the text a reader sees (tags, scripts and styles gone,
+    headings as Markdown `## ` lines so they count as headings)."""
+    if not _HTML_HINT.search(text[:MAX_INPUT]):
+        return text
+    parser = _Plain()
+    parser.feed(text[:MAX_INPUT])
+    parser.close()
+    joined = "".join(parser.parts)
+    return re.sub(r"[ \t]*\n[ \t\n]*\n[ \t]*", "\n\n", joined).strip()

@@ -265,3 +265,22 @@ def test_the_placeholder_shows_the_prompt_colours() -> None:
 def test_auto_ratio_follows_the_prompt(prompt: str, ratio: str) -> None:
     image = call("generate_image", prompt, model="mini", quality="low", aspect_ratio="auto")
     assert (image.width, image.height) == image_size(ratio, "low")
+
+
+HTML_ARTICLE = """<html><head><style>.x{color:red}</style><script>var tracking = "analytics";</script></head>
+<body><article><h1>Going electric</h1><p>Our town is switching to <strong>clean energy</strong>, street by street.</p>
+<h2>Heat pumps</h2><p>A heat pump moves warmth from the outside air into the house &amp; stays efficient.</p>
+<h2 class="title">Rooftop solar panels</h2><p>Solar panels on the roof turn sunlight into electricity.</p>
+<h2>Parking permits</h2><div class="note">The council office opens at nine.</div></article></body></html>"""
+
+
+def test_an_html_article_is_read_as_its_text() -> None:
+    spots = call("locate_spots", HTML_ARTICLE, headings=[], count=2)
+    assert [s.after for s in spots] == ["Heat pumps", "Rooftop solar panels"]
+    concepts = call("suggest_concepts", page_content=HTML_ARTICLE)
+    text = " ".join(f"{c.title} {c.summary}" for c in concepts).lower()
+    assert "solar panels" in text and "heat pump" in text
+    for markup in ("<", "strong", "class", "analytics", "color", "&amp;"):
+        assert markup not in text
+    prompt = call("expand_concept", "a heat pump", page_content=HTML_ARTICLE).prompt
+    assert "analytics" not in prompt and "strong" not in prompt
