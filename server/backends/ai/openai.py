@@ -54,7 +54,7 @@ from .base import (
     near_any,
     ratio_crop,
 )
-from .text import slug, suggested_ratio
+from .text import plain_text, slug, suggested_ratio
 
 T = TypeVar("T")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -274,7 +274,7 @@ class OpenAIBackend:
                 " `kind` (heading or paragraph), `index` (0-based position of that heading or paragraph"
                 " in the article) and `concept` (what the image should show)."
                 + (f"\nHeadings: {json.dumps(heads)}" if heads else "")
-                + f"\nArticle:\n{page_content[:100_000]}")
+                + f"\nArticle:\n{plain_text(page_content)[:100_000]}")
 
         def parse(data: Any) -> list[Spot]:
             spots: dict[int, Spot] = {}
@@ -299,8 +299,8 @@ class OpenAIBackend:
         user = ("Propose 2 to 5 distinct concept directions for an image, each with a short id, a title and"
                 " a one or two sentence summary."
                 + (f"\nPurpose: {purpose[:4000]}" if purpose.strip() else "")
-                + (f"\nSection: {section_context[:20_000]}" if section_context.strip() else "")
-                + (f"\nArticle:\n{page_content[:100_000]}" if page_content.strip() else ""))
+                + (f"\nSection: {plain_text(section_context)[:20_000]}" if section_context.strip() else "")
+                + (f"\nArticle:\n{plain_text(page_content)[:100_000]}" if page_content.strip() else ""))
 
         def parse(data: Any) -> list[Concept]:
             out: list[Concept] = []
@@ -330,8 +330,8 @@ class OpenAIBackend:
         user = ("Write a detailed image-generation prompt for this concept: subject, composition,"
                 " lighting, style, no text in the image. Suggest the aspect ratio that suits it"
                 + (f" (use {asked})" if asked else "") + f".\nConcept: {subject[:4000]}"
-                + (f"\nSection: {section_context[:20_000]}" if section_context.strip() else "")
-                + (f"\nArticle:\n{page_content[:100_000]}" if page_content.strip() else ""))
+                + (f"\nSection: {plain_text(section_context)[:20_000]}" if section_context.strip() else "")
+                + (f"\nArticle:\n{plain_text(page_content)[:100_000]}" if page_content.strip() else ""))
 
         def parse(data: Any) -> ExpandedPrompt:
             if not isinstance(data, dict):

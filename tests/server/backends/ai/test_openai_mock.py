@@ -191,3 +191,15 @@ def test_a_generated_image_is_drawn_afresh_leaving_extra_bytes_behind() -> None:
     image, _ = run(handler, lambda b: b.generate_image("x", model="mini", quality="low", aspect_ratio="1:1"))
     assert b"<script>" not in image.data and image.media_type == "image/webp"
     assert pinrender.probe(image.data).width == image.width == 1024
+
+
+def test_an_html_article_is_sent_as_its_text() -> None:
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content)["messages"][1]["content"])
+        return chat({"spots": [{"after": "A", "kind": "heading", "concept": "a", "index": 0}]})
+
+    html = "<h2>Heat pumps</h2><p>A pump <script>track()</script>moves heat.</p>"
+    run(handler, lambda b: b.locate_spots(html, headings=[], count=1))
+    assert "## Heat pumps\n\nA pump moves heat." in sent[0] and "<" not in sent[0] and "track" not in sent[0]
