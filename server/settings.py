@@ -77,8 +77,10 @@ class AISettings(BaseModel):
     # `openai`: ask for the sizes OpenAI's image models accept (1024x1024, 1536x1024, 1024x1536)
     # and crop to the ratio; `exact`: ask for the exact size of the ratio (servers that take any).
     image_sizes: Literal["openai", "exact"] = "openai"
-    # Seconds one provider call may take in all (connect, send, wait, read), per attempt.
+    # Seconds one provider call may take in all (connect, send, wait, read), per attempt; image
+    # generation gets `image_timeout` (a high-quality image can take minutes).
     timeout: float = Field(default=60.0, gt=0, le=3600)
+    image_timeout: float = Field(default=180.0, gt=0, le=3600)
     # Further attempts after a 429/500/502/503/504 or a timeout; never after another 4xx.
     retries: int = Field(default=2, ge=0, le=10)
     # The longest wait between attempts, whatever a Retry-After header asks.

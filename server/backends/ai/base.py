@@ -6,6 +6,8 @@ backend got from its model, a caller can store and show these fields as they are
     AIError            the provider failed: network, 5xx, an answer that stays malformed after
      |                 the retries. The caller releases the credits it claimed (502/503).
      +-- AIUnavailable the backend cannot be reached or did not answer in time.
+    ValueError         an input the endpoint should have refused (422): an unknown model tier,
+                       quality or aspect ratio, no text to work from. Nothing was asked of a provider.
 """
 
 from __future__ import annotations
@@ -62,7 +64,9 @@ class Spot:
     after: str  # the heading, or the first words of the paragraph, the image follows
     kind: str  # "heading" | "paragraph"
     concept: str  # what the image should show
-    index: int  # 0-based position of that heading/paragraph in the article
+    # 0-based position of that heading among the article's headings (the ones given, else its
+    # Markdown headings) or of that paragraph among its blank-line separated paragraphs.
+    index: int
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 import anyio.to_thread
+import pyvips
 
 import pinrender
 
@@ -45,6 +46,7 @@ from .base import (
 )
 
 PLACEHOLDER_MODEL = "offline-placeholder"
+MAX_HEADINGS = 200  # headings looked for in one article
 COMPOSITIONS = (
     "a centred subject with generous negative space around it",
     "rule-of-thirds framing with the subject on the left third",
@@ -60,8 +62,6 @@ STYLES = (
     "clean editorial photography", "a flat vector illustration with a limited palette",
     "a detailed 3D render", "a loose watercolour illustration", "a minimal isometric illustration",
 )
-WIDE_WORDS = frozenset("banner landscape panorama panoramic wide header skyline horizon cinematic hero".split())
-TALL_WORDS = frozenset("portrait tall poster phone story stories vertical standing tower".split())
 
 
 class OfflineBackend:
@@ -82,6 +82,8 @@ class OfflineBackend:
                 vision.salient_regions, image, limit + len(current) + 4)
         except pinrender.PinrenderError as exc:
             raise AIError(f"the image could not be read: {exc}") from exc
+        except pyvips.Error as exc:
+            raise AIError(f"the image could not be analysed: {str(exc).splitlines()[0]}") from exc
         # What a prompt can honestly steer here is colour: regions of a colour it names come first.
         named = vision.colours_named(prompt or "")
         if named:
@@ -101,21 +103,22 @@ class OfflineBackend:
     # -- text --------------------------------------------------------------------------------
     async def locate_spots(self, page_content: str, *, headings: Sequence[str], count: int) -> list[Spot]:
         return await anyio.to_thread.run_sync(
-            partial(locate, page_content, list(headings), max(1, min(MAX_SPOTS, int(count)))))
+            partial(locate, textlib.plain_text(page_content), list(headings), max(1, min(MAX_SPOTS, int(count)))))
 
     async def suggest_concepts(self, *, page_content: str = "", section_context: str = "",
                                purpose: str = "") -> list[Concept]:
         if not (page_content.strip() or section_context.strip() or purpose.strip()):
             raise ValueError("give at least one of page_content, section_context or purpose")
-        return await anyio.to_thread.run_sync(partial(concepts, page_content, section_context, purpose))
+        return await anyio.to_thread.run_sync(partial(
+            concepts, textlib.plain_text(page_content), textlib.plain_text(section_context), purpose))
 
     async def expand_concept(self, concept: Concept | str, *, page_content: str = "",
                              section_context: str = "", aspect_ratio: str = "auto") -> ExpandedPrompt:
         subject = f"{concept.title}. {concept.summary}" if isinstance(concept, Concept) else str(concept)
         if not subject.strip(" ."):
             raise ValueError("the concept is empty")
-        return await anyio.to_thread.run_sync(
-            partial(expand, subject, page_content, section_context, aspect_ratio))
+        return await anyio.to_thread.run_sync(partial(
+            expand, subject, textlib.plain_text(page_content), textlib.plain_text(section_context), aspect_ratio))
 
     async def detailed_prompt(self, purpose: str) -> str:
         if not purpose.strip():
@@ -127,10 +130,10 @@ class OfflineBackend:
                              aspect_ratio: str) -> GeneratedImage:
         check_choice(model, MODEL_TIERS, "model")
         check_choice(quality, QUALITIES, "quality")
-        ratio = "1:1" if aspect_ratio == "auto" else check_choice(aspect_ratio, tuple(ASPECT_RATIOS),
-                                                                 "aspect ratio")
-        width, height = image_size(ratio, quality)
         text = clean_text(prompt, MAX_PROMPT) or "image"
+        ratio = (textlib.suggested_ratio(text, "1:1") if aspect_ratio == "auto"
+                 else check_choice(aspect_ratio, tuple(ASPECT_RATIOS), "aspect ratio"))
+        width, height = image_size(ratio, quality)
         data = await anyio.to_thread.run_sync(placeholder.render, text, width, height)
         return GeneratedImage(data, "image/webp", width, height, True, PLACEHOLDER_MODEL)
 
@@ -159,18 +162,8 @@ def expand(subject: str, page_content: str, section_context: str, aspect_ratio: 
         parts.append(f"Setting drawn from the context: {', '.join(extra)}.")
     parts += [f"Composition: {_pick(COMPOSITIONS, seed, 0)}.", f"Lighting: {_pick(LIGHTING, seed, 1)}.",
               f"Style: {_pick(STYLES, seed, 2)}.", "No text, lettering or logos in the image."]
-    return ExpandedPrompt(clean_text(" ".join(parts), MAX_PROMPT), _ratio_for(subject, aspect_ratio))
-
-
-def _ratio_for(subject: str, asked: str) -> str:
-    if asked in ASPECT_RATIOS:
-        return asked
-    words = {t.lower() for t in textlib.tokens(subject)}
-    if words & WIDE_WORDS:
-        return "16:9"
-    if words & TALL_WORDS:
-        return "3:4"
-    return "4:3"
+    ratio = aspect_ratio if aspect_ratio in ASPECT_RATIOS else textlib.suggested_ratio(subject, "4:3")
+    return ExpandedPrompt(clean_text(" ".join(parts), MAX_PROMPT), ratio)
 
 
 def concepts(page_content: str, section_context: str, purpose: str) -> list[Concept]:
@@ -225,9 +218,10 @@ def locate(page_content: str, headings: list[str], count: int) -> list[Spot]:
     """`count` spots in article order: the headings (or, without any, the paragraphs) whose
     sections are most like the whole article by TF-IDF cosine, each with a concept drawn from its
     own section."""
-    wanted = [h.strip() for h in headings if isinstance(h, str) and h.strip()]
+    page_content = page_content[: textlib.MAX_INPUT]
+    wanted = [h.strip()[:MAX_SPOT_AFTER] for h in headings[:MAX_HEADINGS] if isinstance(h, str) and h.strip()]
     if not wanted:
-        wanted = textlib.markdown_headings(page_content)
+        wanted = textlib.markdown_headings(page_content)[:MAX_HEADINGS]
     if wanted:
         kind, anchors, sections = "heading", wanted, _sections(page_content, wanted)
     else:

@@ -2,12 +2,13 @@
 
 Text operations are `POST {base}/chat/completions` asking for structured output (a JSON schema
 per operation), hotspots send the image as a data URL to the vision model, images come from
-`POST {base}/images/generations` as base64. Each attempt has one deadline (`timeout`, covering
-connect, upload, the wait and a slow trickle of bytes); 429/500/502/503/504, timeouts, dropped
-connections and answers that do not parse are tried again `retries` times with exponential
-backoff, honouring Retry-After up to `max_retry_wait`; any other 4xx is final at once. What the
-provider answers is untrusted: parsed defensively, validated, clamped and capped (`base.clean_*`),
-and a generated image is decoded by pinrender and cut to the requested ratio if it is not."""
+`POST {base}/images/generations` as base64. Each attempt has one deadline covering connect,
+upload, the wait and a slow trickle of bytes (`timeout`; `image_timeout` for images).
+429/500/502/503/504, timeouts, dropped connections and answers that do not parse are tried again
+`retries` times with exponential backoff, honouring Retry-After up to `max_retry_wait`; any other
+4xx is final at once. What the provider answers is untrusted: parsed defensively, validated,
+clamped and capped (`base.clean_*`), and a generated image is decoded by pinrender and drawn
+afresh at exactly the requested ratio."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import base64
 import binascii
 import email.utils
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -52,14 +54,18 @@ from .base import (
     near_any,
     ratio_crop,
 )
-from .text import slug
+from .text import plain_text, slug, suggested_ratio
 
 T = TypeVar("T")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_TEXT_ANSWER = 4 * 2**20  # a chat answer larger than this is not a sensible answer
 MAX_ITEMS = 100  # list items looked at in an answer, before validation
 MIN_IMAGE_SIDE, MAX_IMAGE_SIDE = 64, 8192
-IMAGE_FORMATS = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+IMAGE_FORMATS = frozenset({"png", "jpeg", "webp"})
+
+
+# What looks like a credential in a provider's error message (`sk-…`, long tokens).
+_SECRET = re.compile(r"\b(?:sk|pk|key|token)[-_][A-Za-z0-9_*\-.]{6,}|\b[A-Za-z0-9_\-]{32,}\b", re.IGNORECASE)
 
 
 class Malformed(Exception):
@@ -149,21 +155,19 @@ class OpenAIBackend:
 
     # -- the one way out: a POST with a deadline, a size cap and retries ---------------------
     async def _post(self, path: str, payload: dict[str, Any], parse: Callable[[Any], T], *,
-                    limit: int = MAX_TEXT_ANSWER) -> T:
+                    limit: int = MAX_TEXT_ANSWER, timeout: float | None = None) -> T:
+        timeout = self.settings.timeout if timeout is None else timeout
         attempts = self.settings.retries + 1
         failure: AIError = AIError("the AI provider was not called")
         for attempt in range(attempts):
             wait: float | None = None
             try:
-                with anyio.fail_after(self.settings.timeout):
-                    status, headers, body = await self._send(path, payload, limit)
-            except TimeoutError:
-                failure = AIUnavailable(f"the AI provider did not answer within {self.settings.timeout:g} s")
-            except httpx.TimeoutException:
-                failure = AIUnavailable(f"the AI provider did not answer within {self.settings.timeout:g} s")
-            except httpx.DecodingError as exc:
-                # A body that does not decode as its Content-Encoding says: a malformed answer.
-                failure = AIError(f"the AI provider's answer was malformed ({type(exc).__name__})")
+                with anyio.fail_after(timeout):
+                    status, headers, body = await self._send(path, payload, limit, timeout)
+            except (TimeoutError, httpx.TimeoutException):
+                failure = AIUnavailable(f"the AI provider did not answer within {timeout:g} s")
+            except Malformed as exc:
+                failure = AIError(f"the AI provider's answer was malformed: {exc}")
             except httpx.RequestError as exc:
                 # Refused connections, resets, a server that died mid-answer.
                 failure = AIUnavailable(f"the AI provider could not be reached ({type(exc).__name__})")
@@ -172,11 +176,17 @@ class OpenAIBackend:
                     kind = AIUnavailable if status in (429, 503) else AIError
                     failure = kind(f"the AI provider answered {status}{_said(body)}")
                     wait = _retry_after(headers.get("retry-after"))
+                elif status in (401, 403):
+                    # The provider's words may quote the key; the operator's logs say the rest.
+                    raise AIError(f"the AI provider refused the API key ({status})")
                 elif status >= 400 or status < 200:
                     raise AIError(f"the AI provider refused the request ({status}){_said(body)}")
                 else:
                     try:
-                        return parse(json.loads(body))
+                        # A large answer (an image) is parsed off the event loop.
+                        doc = json.loads(body) if len(body) < 2**18 else await anyio.to_thread.run_sync(
+                            json.loads, body)
+                        return parse(doc)
                     except (Malformed, ValueError, KeyError, IndexError, TypeError, AttributeError,
                             RecursionError) as exc:
                         failure = AIError(f"the AI provider's answer was malformed: {str(exc)[:200]}")
@@ -185,13 +195,21 @@ class OpenAIBackend:
                 await self._sleep(min(self.settings.max_retry_wait, backoff if wait is None else max(wait, 0.0)))
         raise failure
 
-    async def _send(self, path: str, payload: dict[str, Any], limit: int) -> tuple[int, httpx.Headers, bytes]:
-        async with self.client.stream("POST", path, json=payload) as response:
+    async def _send(self, path: str, payload: dict[str, Any], limit: int,
+                    timeout: float) -> tuple[int, httpx.Headers, bytes]:
+        per_phase = httpx.Timeout(timeout, connect=min(10.0, timeout))
+        # Uncompressed answers only: the byte cap then holds for what sits in memory, and no
+        # small compressed answer can expand into a large one.
+        headers = {"Accept-Encoding": "identity"}
+        async with self.client.stream("POST", path, json=payload, timeout=per_phase, headers=headers) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise AIError(f"the AI provider's answer is larger than {limit} bytes")
+            encoding = response.headers.get("content-encoding", "identity").strip().lower()
+            if encoding not in ("", "identity"):
+                raise Malformed(f"a {encoding[:40]}-encoded answer, identity was asked for")
             chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
+            async for chunk in response.aiter_bytes():  # identity: nothing is decoded
                 size += len(chunk)
                 if size > limit:
                     raise AIError(f"the AI provider's answer is larger than {limit} bytes")
@@ -256,7 +274,7 @@ class OpenAIBackend:
                 " `kind` (heading or paragraph), `index` (0-based position of that heading or paragraph"
                 " in the article) and `concept` (what the image should show)."
                 + (f"\nHeadings: {json.dumps(heads)}" if heads else "")
-                + f"\nArticle:\n{page_content[:100_000]}")
+                + f"\nArticle:\n{plain_text(page_content)[:100_000]}")
 
         def parse(data: Any) -> list[Spot]:
             spots: dict[int, Spot] = {}
@@ -281,8 +299,8 @@ class OpenAIBackend:
         user = ("Propose 2 to 5 distinct concept directions for an image, each with a short id, a title and"
                 " a one or two sentence summary."
                 + (f"\nPurpose: {purpose[:4000]}" if purpose.strip() else "")
-                + (f"\nSection: {section_context[:20_000]}" if section_context.strip() else "")
-                + (f"\nArticle:\n{page_content[:100_000]}" if page_content.strip() else ""))
+                + (f"\nSection: {plain_text(section_context)[:20_000]}" if section_context.strip() else "")
+                + (f"\nArticle:\n{plain_text(page_content)[:100_000]}" if page_content.strip() else ""))
 
         def parse(data: Any) -> list[Concept]:
             out: list[Concept] = []
@@ -312,8 +330,8 @@ class OpenAIBackend:
         user = ("Write a detailed image-generation prompt for this concept: subject, composition,"
                 " lighting, style, no text in the image. Suggest the aspect ratio that suits it"
                 + (f" (use {asked})" if asked else "") + f".\nConcept: {subject[:4000]}"
-                + (f"\nSection: {section_context[:20_000]}" if section_context.strip() else "")
-                + (f"\nArticle:\n{page_content[:100_000]}" if page_content.strip() else ""))
+                + (f"\nSection: {plain_text(section_context)[:20_000]}" if section_context.strip() else "")
+                + (f"\nArticle:\n{plain_text(page_content)[:100_000]}" if page_content.strip() else ""))
 
         def parse(data: Any) -> ExpandedPrompt:
             if not isinstance(data, dict):
@@ -346,8 +364,8 @@ class OpenAIBackend:
                              aspect_ratio: str) -> GeneratedImage:
         tier = check_choice(model, MODEL_TIERS, "model")
         check_choice(quality, QUALITIES, "quality")
-        ratio = "1:1" if aspect_ratio == "auto" else check_choice(aspect_ratio, tuple(ASPECT_RATIOS),
-                                                                 "aspect ratio")
+        ratio = (suggested_ratio(prompt, "1:1") if aspect_ratio == "auto"
+                 else check_choice(aspect_ratio, tuple(ASPECT_RATIOS), "aspect ratio"))
         provider_model = self.settings.image_models[tier]
         payload = {"model": provider_model, "prompt": clean_text(prompt, MAX_PROMPT) or "an image", "n": 1,
                    "size": self._size(ratio, quality), "quality": quality, "response_format": "b64_json"}
@@ -358,12 +376,10 @@ class OpenAIBackend:
                 raise Malformed("the answer has no b64_json image")
             return encoded
 
-        encoded = await self._post("images/generations", payload, parse, limit=self.settings.max_response_bytes)
-        try:
-            data = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise AIError("the AI provider's image is not valid base64") from exc
-        return await anyio.to_thread.run_sync(_checked_image, data, ratio, provider_model, self.settings.timeout)
+        encoded = await self._post("images/generations", payload, parse, limit=self.settings.max_response_bytes,
+                                   timeout=self.settings.image_timeout)
+        return await anyio.to_thread.run_sync(_checked_image, encoded, ratio, provider_model,
+                                              self.settings.image_timeout)
 
     def _size(self, ratio: str, quality: str) -> str:
         if self.settings.image_sizes == "exact":
@@ -373,9 +389,15 @@ class OpenAIBackend:
         return "1024x1024" if a == b else "1536x1024" if a > b else "1024x1536"
 
 
-def _checked_image(data: bytes, ratio: str, model: str, timeout: float) -> GeneratedImage:
-    """Decode every pixel (pinrender.verify), check format and size, and cut the image to exactly
-    `ratio` (centred, like CSS `object-fit: cover`) when the provider drew another shape."""
+def _checked_image(encoded: str, ratio: str, model: str, timeout: float) -> GeneratedImage:
+    """Decode the base64 and every pixel (pinrender.verify), check format and size, and draw the
+    image afresh at exactly `ratio` (centred, like CSS `object-fit: cover`, when the provider drew
+    another shape). Re-encoding always, not only to crop, leaves behind whatever else the file
+    carried: metadata, trailing bytes, a second format hidden in the first."""
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise AIError("the AI provider's image is not valid base64") from exc
     try:
         info = pinrender.verify(data, timeout=timeout)
     except pinrender.PinrenderError as exc:
@@ -385,18 +407,15 @@ def _checked_image(data: bytes, ratio: str, model: str, timeout: float) -> Gener
     width, height = info.width, info.height
     if not (MIN_IMAGE_SIDE <= min(width, height) and max(width, height) <= MAX_IMAGE_SIDE):
         raise AIError(f"the AI provider's image is {width}x{height}, outside {MIN_IMAGE_SIDE}-{MAX_IMAGE_SIDE} px")
-    a, b = ASPECT_RATIOS[ratio]
-    if width * b == height * a:
-        return GeneratedImage(data, IMAGE_FORMATS[info.format], width, height, False, model)
     cw, ch = ratio_crop(width, height, ratio)
     template = {"canvas": {"width": cw, "height": ch,
                            "background": {"type": "image", "image_url": data, "objectFit": "cover"}},
                 "layers": []}
     try:
-        cropped = pinrender.render(template, format="webp", quality=92)
+        drawn = pinrender.render(template, format="webp", quality=92)
     except pinrender.PinrenderError as exc:
-        raise AIError(f"the AI provider's image could not be cropped to {ratio}: {exc}") from exc
-    return GeneratedImage(cropped, "image/webp", cw, ch, False, model)
+        raise AIError(f"the AI provider's image could not be drawn at {ratio}: {exc}") from exc
+    return GeneratedImage(drawn, "image/webp", cw, ch, False, model)
 
 
 def _said(body: bytes) -> str:
@@ -406,7 +425,7 @@ def _said(body: bytes) -> str:
         message = doc.get("error", {}).get("message") if isinstance(doc, dict) else None
     except (ValueError, AttributeError):
         message = None
-    text = clean_text(message, 200) if isinstance(message, str) else ""
+    text = clean_text(_SECRET.sub("[redacted]", message), 200) if isinstance(message, str) else ""
     return f": {text}" if text else ""
 
 

@@ -50,33 +50,41 @@ def _light(color: str) -> bool:
 
 
 def card(prompt: str, width: int, height: int) -> dict[str, Any]:
-    """The template of the placeholder card for `prompt` at width x height."""
+    """The template of the placeholder card for `prompt` at width x height. The text's hash picks
+    the gradient's angle, a disc's place and size, and the alignment, so cards differ at a glance."""
     weights = textlib.keywords(textlib.sentences(prompt) or [prompt])
     words = weights.top(5) or ["image"]
     first, second = palette(prompt)
     ink = "#111827" if _light(first) and _light(second) else "#ffffff"
+    shadow = [] if ink != "#ffffff" else [{"x": 0, "y": 2, "blur": 8, "color": "rgba(0,0,0,0.35)"}]
     side = min(width, height)
     margin = round(side * 0.07)
     inner = width - 2 * margin
     label_size = max(12, round(side / 36))
     digest = hashlib.sha256(prompt.encode()).digest()
+    align = ("center", "left", "center")[digest[3] % 3]
+    disc = round(side * (0.4 + digest[4] / 255 * 0.5))
     return {
         "canvas": {"width": width, "height": height, "background": {
             "type": "linear-gradient", "angle": 90 + digest[2] % 180,
             "stops": [{"color": first, "offset": 0}, {"color": second, "offset": 1}]}},
         "layers": [
+            {"name": "disc", "type": "rect", "x": round((width - disc / 2) * digest[5] / 255 - disc / 4),
+             "y": round((height - disc / 2) * digest[6] / 255 - disc / 4), "width": disc, "height": disc,
+             "fill": "rgba(255,255,255,0.10)", "borderRadius": disc // 2},
             {"name": "frame", "type": "rect", "x": margin // 2, "y": margin // 2, "width": width - margin,
-             "height": height - margin, "fill": "rgba(255,255,255,0.08)", "borderRadius": margin // 2},
+             "height": height - margin, "fill": "rgba(255,255,255,0.06)", "borderRadius": margin // 2},
             {"name": "keywords", "type": "text", "richText": False, "x": margin, "y": margin,
-             "width": inner, "height": round(height * 0.5) - margin, "text": " · ".join(words),
+             "width": inner, "height": round(height * 0.5) - margin, "text": "\u00a0· ".join(words),
              "fontSize": max(16, round(side / 7)), "fontWeight": 700, "color": ink, "autoFit": True,
-             "minFontSize": 12, "textAlign": "center", "verticalAlign": "bottom", "textWrap": "balance",
-             "lineHeight": 1.1},
+             "minFontSize": 12, "textAlign": align, "verticalAlign": "bottom", "textWrap": "balance",
+             "lineHeight": 1.1, "textShadow": shadow},
             {"name": "prompt", "type": "text", "richText": False, "x": margin,
              "y": round(height * 0.5) + margin // 3, "width": inner,
              "height": height - round(height * 0.5) - margin // 3 - 2 * margin - label_size,
              "text": textlib.first_words(prompt, 40), "fontSize": max(12, round(side / 24)), "color": ink,
-             "autoFit": True, "minFontSize": 10, "textAlign": "center", "lineHeight": 1.3, "maxLines": 6},
+             "autoFit": True, "minFontSize": 10, "textAlign": align, "lineHeight": 1.3, "maxLines": 6,
+             "textShadow": shadow},
             {"name": "label", "type": "text", "richText": False, "x": margin,
              "y": height - margin - label_size * 3 // 2, "width": inner, "height": label_size * 3 // 2,
              "text": LABEL, "fontSize": label_size, "color": ink, "textAlign": "right",

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from icu4py.breakers import SentenceBreaker, WordBreaker
 
@@ -133,23 +134,25 @@ def keywords(documents: Sequence[str], *, boosted: Iterable[str] = ()) -> Keywor
 
 
 def phrases(text: str, weights: Keywords, *, longest: int = 3) -> list[tuple[float, str]]:
-    """Candidate key phrases of `text`, best first: runs of up to `longest` content words between
-    stop words and punctuation, scored by the sum of their words' weights."""
+    """Candidate key phrases of `text`, best first: n-grams of up to `longest` content words
+    inside the runs between stop words and punctuation, scored by the sum of their words' weights."""
     best: dict[str, tuple[float, str]] = {}
     run: list[str] = []
 
     def close() -> None:
-        for start in range(0, max(1, len(run) - longest + 1)):
-            words = run[start:start + longest]
-            if not words:
-                continue
+        # Every n-gram of the run up to `longest` words: a word that loses its pair to an
+        # earlier phrase can still stand alone.
+        windows = [run[i:i + n] for n in range(1, longest + 1) for i in range(len(run) - n + 1)]
+        for words in windows:
             key = " ".join(term(w) for w in words)
             score = sum(weights.scores.get(term(w), 0.0) for w in words)
             if key not in best or best[key][0] < score:
                 best[key] = (score, " ".join(words))
         run.clear()
 
-    for token in tokens(text):
+    for token in (WordBreaker(text[:MAX_INPUT], "en") if text.strip() else ()):
+        if not token.strip() and "\n" not in token:
+            continue  # a space inside a line joins words; a line break ends the phrase
         if is_word(token) and len(token) > 1 and term(token) not in STOP_WORDS and token.lower() not in STOP_WORDS:
             run.append(token)
         else:
@@ -197,3 +200,63 @@ def title_case(phrase: str) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "concept"
+
+
+WIDE_WORDS = frozenset("banner landscape panorama panoramic wide header skyline horizon cinematic hero".split())
+TALL_WORDS = frozenset("portrait tall poster phone story stories vertical standing tower".split())
+
+
+def suggested_ratio(text: str, default: str) -> str:
+    """The ratio a prompt's words ask for: 16:9 for banners and landscapes, 3:4 for portraits and
+    posters, else `default` (how both backends resolve `aspect_ratio: "auto"`)."""
+    words = {t.lower() for t in tokens(text[:MAX_INPUT])}
+    if words & WIDE_WORDS:
+        return "16:9"
+    if words & TALL_WORDS:
+        return "3:4"
+    return default
+
+
+_HTML_HINT = re.compile(r"<(?:p|div|h[1-6]|br|span|article|section|li|ul|ol|a|img|strong|em)\b[^>]*>", re.IGNORECASE)
+_BLOCKS = frozenset("p div br li ul ol article section header footer main aside blockquote pre table tr figure "
+                    "figcaption hr dl dt dd".split())
+_SKIPPED = frozenset("script style noscript template svg head".split())
+
+
+class _Plain(HTMLParser):
+    """HTML as the text a reader sees: headings as `## …` lines, blocks as paragraphs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self.skipping += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n## ")
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCKS or re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def plain_text(text: str) -> str:
+    """`text` itself, or, when it is HTML, the text a reader sees (tags, scripts and styles gone,
+    headings as Markdown `## ` lines so they count as headings)."""
+    if not _HTML_HINT.search(text[:MAX_INPUT]):
+        return text
+    parser = _Plain()
+    parser.feed(text[:MAX_INPUT])
+    parser.close()
+    joined = "".join(parser.parts)
+    return re.sub(r"[ \t]*\n[ \t\n]*\n[ \t]*", "\n\n", joined).strip()

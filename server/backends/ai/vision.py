@@ -1,11 +1,12 @@
 """Salient regions of an image, for the offline backend's hotspots.
 
 The image is decoded by pinrender (limits, EXIF orientation, sRGB, shrink-on-load) to a small
-copy; libvips then measures each pixel's colour distance (CIE dE76) from the dominant background
-colour and its Sobel edge strength, keeps what stands out, closes small gaps and labels the
-connected regions (`labelregions`). Each region is described by what can be said of it truthfully:
-where it is, its average colour's name and how much of the image it covers. When nothing stands
-out (a busy photo), libvips' attention crop gives one point of interest instead."""
+copy. On a plain background (one colour holds half the border) a pixel stands out by its colour
+distance (CIE dE76) from that colour or by a strong Sobel edge; in a busy picture, by
+frequency-tuned saliency: its slightly blurred colour's distance from the picture's mean colour.
+libvips closes small gaps and labels the connected regions (`labelregions`); each is described by
+what can be said of it truthfully: where it is, its average colour's name, how much of the image
+it covers. When nothing stands out, libvips' attention crop gives one point of interest."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ import pinrender
 
 ANALYSIS_SIDE = 160  # pixels of the longest side the regions are measured on
 CONTRAST = 20.0  # dE76 from the background that counts as standing out
-EDGE = 96  # Sobel magnitude (0-255) that counts as an edge
+EDGE = 160  # Sobel magnitude (0-255) that counts as an edge on a plain background
 MIN_AREA = 0.002  # regions smaller than this share of the image are noise
+FLAT = 8  # a picture whose channels all span less than this (0-255) has nothing to point at
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def load_small(image: bytes) -> pyvips.Image:
     # sits in memory whole.
     preview = pinrender.transform(image, width=256, format="png")
     small = pyvips.Image.new_from_buffer(preview, "")
-    small = small.thumbnail_image(ANALYSIS_SIDE, height=ANALYSIS_SIDE)
+    small = small.thumbnail_image(ANALYSIS_SIDE, height=ANALYSIS_SIDE, size="down")
     if small.hasalpha():
         small = small.flatten(background=[255, 255, 255])
     if small.bands < 3:
@@ -76,15 +78,22 @@ def salient_regions(image: bytes, limit: int) -> tuple[list[Region], tuple[int, 
     pixels = bytes(small.write_to_memory())
     bg, share = background(pixels, width, height)
     lab = small.copy(interpretation="srgb").colourspace("lab")
-    plain = small.new_from_image(list(bg)).copy(interpretation="srgb").colourspace("lab")
-    contrast = lab.dE76(plain)
-    edges = small.colourspace("b-w").extract_band(0).sobel()
-    mask = contrast > CONTRAST
-    if share < 0.5:
-        # No dominant background: colour distance means little, strong edges say more.
-        mask = mask & (edges > EDGE // 2) | (edges > EDGE)
-    # Close small gaps (anti-aliasing, thin seams) so one object is one region.
-    mask = mask.rank(3, 3, 8).rank(3, 3, 0)
+    if share >= 0.5:
+        # A plain background: what differs from it in colour, or has strong edges, stands out.
+        plain = small.new_from_image(list(bg)).copy(interpretation="srgb").colourspace("lab")
+        contrast = lab.dE76(plain)
+        edges = small.colourspace("b-w").extract_band(0).sobel()
+        mask = (contrast > CONTRAST) | (edges > EDGE)
+        # Close small gaps (anti-aliasing, thin seams) so one object is one region.
+        mask = _morph(mask, ((3, 8), (3, 0)))
+    else:
+        # A busy picture: frequency-tuned saliency (Achanta et al. 2009), the slightly blurred
+        # colour's distance from the picture's mean colour; the most distant 15% stand out.
+        mean = small.new_from_image([lab[i].avg() for i in range(3)]).copy(interpretation="lab")
+        contrast = lab.gaussblur(1.5).dE76(mean)
+        mask = contrast > max(CONTRAST * 0.75, contrast.cast("uchar").percent(85))
+        # Open (drop specks and thin lines), then close (join a broken object).
+        mask = _morph(mask, ((3, 0), (3, 8), (5, 24), (5, 0)))
     labels = array("i")
     labels.frombytes(mask.labelregions().cast("int").write_to_memory())
     flags = bytes(mask.write_to_memory())
@@ -125,10 +134,20 @@ def salient_regions(image: bytes, limit: int) -> tuple[list[Region], tuple[int, 
                  100 * (s[10] + 1) / height),
             score=area * (s[6] / count + 1.0)))
     regions.sort(key=lambda r: (-r.score, r.y, r.x))
-    if not regions or share < 0.5:
-        # A busy picture: libvips' attention point leads, the labelled regions follow.
-        regions.insert(0, _attention(small))
+    if not regions and max(max(pixels[b::3]) - min(pixels[b::3]) for b in range(3)) >= FLAT:
+        # Nothing stands out: libvips' attention point (edges, skin tones, saturation) instead.
+        # A flat picture gets nothing: there is nothing to point at.
+        regions.append(_attention(small))
     return regions[:limit], bg if share >= 0.5 else None
+
+
+def _morph(mask: pyvips.Image, steps: tuple[tuple[int, int], ...]) -> pyvips.Image:
+    """Rank filters (size, index: 0 erodes, size*size-1 dilates), skipped on a picture too thin
+    for the window (a 3000x10 strip is 160x1 here)."""
+    for size, index in steps:
+        if min(mask.width, mask.height) >= size:
+            mask = mask.rank(size, size, index)
+    return mask
 
 
 def _inside(labels: array[int], label: int, width: int, cx: float, cy: float,
@@ -212,7 +231,7 @@ def describe(region: Region, bg: tuple[int, int, int] | None) -> tuple[str, str]
         return (f"Point of interest, {where}",
                 f"The most detailed area of the image by edges and colour, {where}; around it is mostly "
                 f"{colour}.")
-    against = f" against the {color_name(bg)} background" if bg else " by its colour and edges"
+    against = f" against the {color_name(bg)} background" if bg else " from the rest of the picture by its colour"
     return (f"{size_name(region.area)} {colour} region, {where}",
             f"A {colour} area covering about {max(1, round(100 * region.area))}% of the image, {where}; "
             f"it stands out{against}.")

@@ -20,6 +20,8 @@ from typing import Any
 
 import pyvips
 
+from pinrender_server.backends.ai import AISettings
+
 HUGE = "A" * 1_000_000
 
 
@@ -117,6 +119,7 @@ class FakeOpenAI:
     def reset(self) -> None:
         with self._lock:
             self.script, self.default, self.image_size = [], "ok", None
+            self.delay, self.retry_after = 3.0, "0"
             self.requests.clear()
 
     # -- answers ------------------------------------------------------------------------------
@@ -199,3 +202,12 @@ class FakeOpenAI:
             handler.wfile.write(body)
         except OSError:
             pass
+
+
+def fake_settings(fake: FakeOpenAI, **overrides: object) -> AISettings:
+    """Settings for the openai backend against the fake: short timeout, no waiting between tries."""
+    values: dict[str, object] = {"backend": "openai", "base_url": fake.url, "api_key": "sk-test",
+                                 "timeout": 1.0, "image_timeout": 5.0, "retries": 2, "max_retry_wait": 0.05,
+                                 "image_sizes": "exact"}
+    values.update(overrides)
+    return AISettings.model_validate(values)

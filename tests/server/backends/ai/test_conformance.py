@@ -9,8 +9,7 @@ import pytest
 from pinrender_server.backends.ai import AIBackend, AISettings, OfflineBackend, open_ai_backend
 from pinrender_server.backends.ai.testing import AIBackendConformance
 
-from .conftest import fake_settings
-from .fake_openai import FakeOpenAI
+from .fake_openai import FakeOpenAI, fake_settings
 
 
 class TestOffline(AIBackendConformance):

@@ -72,6 +72,17 @@ def test_max_hotspots_and_current_ones_are_respected() -> None:
     assert len(found) == 2 and not any(inside(s, RED_CIRCLE) for s in found)
 
 
+def test_a_photo_gets_hotspots_on_its_salient_parts() -> None:
+    from tests.conftest import REPO
+
+    found = call("suggest_hotspots", (REPO / "examples/photos/astronaut.jpg").read_bytes(), prompt=None,
+                 max_hotspots=8)
+    assert 3 <= len(found) <= 8
+    # The orange suit fills the lower left: a hotspot there says so by its colour.
+    assert any(s.x < 50 and s.y > 50 and ("orange" in s.title or "red" in s.title) for s in found)
+    assert all("from the rest of the picture" in s.description for s in found)
+
+
 def test_a_colour_in_the_prompt_picks_that_region_first() -> None:
     [green] = call("suggest_hotspots", shapes(), prompt="the green triangle", max_hotspots=1)
     assert inside(green, GREEN_TRIANGLE)
@@ -86,13 +97,32 @@ def test_a_heading_is_found_on_its_own_line_not_in_the_intro() -> None:
     assert "moves heat" in first.concept and "burns gas" in second.concept
 
 
-def test_a_plain_image_gets_a_point_of_interest_not_an_invention() -> None:
-    picture = Image.new("RGB", (300, 200), (128, 128, 128))
+def encoded(picture: Image.Image, format: str = "PNG") -> bytes:
     out = io.BytesIO()
-    picture.save(out, "PNG")
-    found = call("suggest_hotspots", out.getvalue(), prompt=None, max_hotspots=5)
-    assert len(found) <= 1
-    assert all(s.title.startswith("Point of interest") for s in found)
+    picture.save(out, format)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("picture", [Image.new("RGB", (300, 200), (128, 128, 128)), Image.new("RGB", (1, 1), "red"),
+                                     Image.new("RGBA", (64, 64), (255, 0, 0, 0)), Image.new("L", (9, 3), 40)])
+def test_a_flat_image_gets_no_invented_hotspots(picture: Image.Image) -> None:
+    assert call("suggest_hotspots", encoded(picture), prompt=None, max_hotspots=5) == []
+
+
+def test_noise_gets_one_point_of_interest_at_most() -> None:
+    found = call("suggest_hotspots", encoded(Image.effect_noise((200, 200), 60).convert("RGB")), prompt=None,
+                 max_hotspots=5)
+    assert all(s.title.startswith("Point of interest") for s in found) and len(found) <= 1
+
+
+@pytest.mark.parametrize("turn", [0, 90])
+def test_a_thin_strip_is_analysed(turn: int) -> None:
+    strip = Image.new("RGB", (3000, 10), "white")
+    ImageDraw.Draw(strip).rectangle((100, 0, 400, 10), fill="red")
+    [spot] = call("suggest_hotspots", encoded(strip.rotate(turn, expand=True)), prompt=None, max_hotspots=5)
+    assert "red" in spot.title
+    along = spot.x if turn == 0 else 100 - spot.y
+    assert 3 <= along <= 14
 
 
 def test_a_damaged_image_is_an_ai_error() -> None:
@@ -160,6 +190,15 @@ def test_concepts_from_a_purpose_alone() -> None:
     assert "sourdough" in text and "croissants" in text and "bakery" in text
 
 
+@pytest.mark.parametrize(("purpose", "words"), [
+    ("🦊 fox emoji party", ["fox", "emoji", "party"]),
+    ("東京の夜景と赤い提灯", ["東京", "夜景", "提灯"]),  # ICU splits words without spaces
+])
+def test_every_key_word_of_a_short_purpose_reaches_a_concept(purpose: str, words: list[str]) -> None:
+    titles = " ".join(c.title for c in call("suggest_concepts", purpose=purpose)).lower()
+    assert all(word in titles for word in words), titles
+
+
 def test_concepts_are_deterministic() -> None:
     assert call("suggest_concepts", page_content=ARTICLE) == call("suggest_concepts", page_content=ARTICLE)
 
@@ -219,3 +258,29 @@ def test_the_placeholder_shows_the_prompt_colours() -> None:
     assert any(g > 120 and r < 90 for r, g, _ in edge)  # and the green one
     assert palette("same text") == palette("same text") != palette("other text")
     assert LABEL == "placeholder — offline AI"
+
+
+@pytest.mark.parametrize(("prompt", "ratio"), [("a wide banner of the harbour", "16:9"),
+                                               ("a portrait of a baker", "3:4"), ("a cup of tea", "1:1")])
+def test_auto_ratio_follows_the_prompt(prompt: str, ratio: str) -> None:
+    image = call("generate_image", prompt, model="mini", quality="low", aspect_ratio="auto")
+    assert (image.width, image.height) == image_size(ratio, "low")
+
+
+HTML_ARTICLE = """<html><head><style>.x{color:red}</style><script>var tracking = "analytics";</script></head>
+<body><article><h1>Going electric</h1><p>Our town is switching to <strong>clean energy</strong>, street by street.</p>
+<h2>Heat pumps</h2><p>A heat pump moves warmth from the outside air into the house &amp; stays efficient.</p>
+<h2 class="title">Rooftop solar panels</h2><p>Solar panels on the roof turn sunlight into electricity.</p>
+<h2>Parking permits</h2><div class="note">The council office opens at nine.</div></article></body></html>"""
+
+
+def test_an_html_article_is_read_as_its_text() -> None:
+    spots = call("locate_spots", HTML_ARTICLE, headings=[], count=2)
+    assert [s.after for s in spots] == ["Heat pumps", "Rooftop solar panels"]
+    concepts = call("suggest_concepts", page_content=HTML_ARTICLE)
+    text = " ".join(f"{c.title} {c.summary}" for c in concepts).lower()
+    assert "solar panels" in text and "heat pump" in text
+    for markup in ("<", "strong", "class", "analytics", "color", "&amp;"):
+        assert markup not in text
+    prompt = call("expand_concept", "a heat pump", page_content=HTML_ARTICLE).prompt
+    assert "analytics" not in prompt and "strong" not in prompt

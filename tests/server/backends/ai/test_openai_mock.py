@@ -4,7 +4,7 @@ hostile answers are clamped, fixed or dropped field by field; Retry-After is hon
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
@@ -105,15 +105,23 @@ def test_retry_after_forms() -> None:
     assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: no wait
 
 
-def test_a_refusal_is_not_retried_and_says_why() -> None:
+@pytest.mark.parametrize(("status", "message", "said"), [
+    (400, "Invalid size \x1b[31m", "refused the request (400): Invalid size [31m"),
+    (401, "Incorrect API key provided: sk-abc123***wxyz", "refused the API key (401)"),
+    (404, "model gpt-x not found for key sk-proj-abcdef123456", "(404): model gpt-x not found for key [redacted]"),
+])
+def test_a_refusal_is_not_retried_and_says_why_without_secrets(status: int, message: str, said: str) -> None:
+    from pinrender_server.backends.ai import AIError
+
     calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
-        return httpx.Response(401, json={"error": {"message": "Incorrect API key \x1b[31m"}})
+        return httpx.Response(status, json={"error": {"message": message}})
 
-    with pytest.raises(Exception, match=r"refused the request \(401\): Incorrect API key"):
+    with pytest.raises(AIError) as caught:
         run(handler, lambda b: b.detailed_prompt("x"))
+    assert str(caught.value).endswith(said) and "sk-" not in str(caught.value)
     assert len(calls) == 1
 
 
@@ -142,11 +150,56 @@ def test_answers_of_the_wrong_shape_are_malformed_not_a_crash(body: bytes) -> No
     assert len(calls) == 2
 
 
-def test_a_body_that_does_not_decode_is_malformed() -> None:
+class Streamed(httpx.AsyncByteStream):
+    """A body as a network stream, not read when the response is made (as `content=` would be)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.data
+
+
+@pytest.mark.parametrize("body", [b"not gzip at all", __import__("gzip").compress(b"\0" * 10**7)])
+def test_a_compressed_answer_is_refused_unread(body: bytes) -> None:
+    # Identity is asked for; a gzip answer (a bomb: 10 MB of zeros in 10 kB) is not expanded.
     from pinrender_server.backends.ai import AIError
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    asked: list[str] = []
 
-    with pytest.raises(AIError, match="malformed"):
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.headers["accept-encoding"])
+        return httpx.Response(200, stream=Streamed(body), headers={"Content-Encoding": "gzip"})
+
+    with pytest.raises(AIError, match="malformed: a gzip-encoded answer"):
         run(handler, lambda b: b.detailed_prompt("x"), retries=0)
+    assert asked == ["identity"]
+
+
+def test_a_generated_image_is_drawn_afresh_leaving_extra_bytes_behind() -> None:
+    import base64
+
+    import pinrender
+
+    from .fake_openai import png
+
+    polyglot = png(1024, 1024) + b"<script>alert(1)</script>"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [{"b64_json": base64.b64encode(polyglot).decode()}]})
+
+    image, _ = run(handler, lambda b: b.generate_image("x", model="mini", quality="low", aspect_ratio="1:1"))
+    assert b"<script>" not in image.data and image.media_type == "image/webp"
+    assert pinrender.probe(image.data).width == image.width == 1024
+
+
+def test_an_html_article_is_sent_as_its_text() -> None:
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content)["messages"][1]["content"])
+        return chat({"spots": [{"after": "A", "kind": "heading", "concept": "a", "index": 0}]})
+
+    html = "<h2>Heat pumps</h2><p>A pump <script>track()</script>moves heat.</p>"
+    run(handler, lambda b: b.locate_spots(html, headings=[], count=1))
+    assert "## Heat pumps\n\nA pump moves heat." in sent[0] and "<" not in sent[0] and "track" not in sent[0]
