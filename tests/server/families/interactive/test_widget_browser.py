@@ -6,35 +6,20 @@ Skips with a reason when Chromium or Playwright is missing; never downloads a br
 from __future__ import annotations
 
 import base64
-import os
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-CHROMIUM = os.environ.get("PINRENDER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    # CI installs Chromium (.ci/run): there a missing browser is a failure, not a skip.
-    if os.environ.get("CI"):
-        raise RuntimeError("Chromium is not installed (apt-get install chromium)")
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+from pinrender_server.app import create_app
+from pinrender_server.services.accounts import issue_key
+from pinrender_server.settings import Settings
+from tests.images import solid
+from tests.server.browser import chromium, require_chromium, served
 
-import uvicorn  # noqa: E402 (after the module-level skip)
+require_chromium()
 
-from pinrender_server.app import create_app  # noqa: E402
-from pinrender_server.services.accounts import issue_key  # noqa: E402
-from pinrender_server.settings import Settings  # noqa: E402
-from tests.images import solid  # noqa: E402
-
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 XSS = "<img src=x onerror=alert(1)>"
 SPOTS = [
     {"x": 25, "y": 40, "title": "First spot", "description": "Look here", "color": "#e63946",
@@ -43,50 +28,26 @@ SPOTS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    port = free_port()
     data_dir = tmp_path_factory.mktemp("widget")
     app = create_app(Settings(data_dir=data_dir, load_examples=False, render_workers=2))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 10
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    key = issue_key(app.state.ctx.meta, "w@example.com", plan="pro").secret
-    png = solid(1200, 600, (90, 120, 150))
-    import httpx
-
-    r = httpx.post(f"{base}/api/images", headers={"Authorization": f"Bearer {key}"}, json={
-        "image_data": base64.b64encode(png).decode(), "hotspots": SPOTS,
-        "title": "Widget test"}, timeout=30)
-    assert r.status_code == 201, r.text
-    embed = httpx.get(f"{base}/api/images/{r.json()['data']['id']}/embed",
-                      headers={"Authorization": f"Bearer {key}"}).json()["data"]
-    yield {"base": base, "record": r.json()["data"], "embed": embed}
-    server.should_exit = True
-    thread.join(10)
+    with served(app) as base:
+        key = issue_key(app.state.ctx.meta, "w@example.com", plan="pro").secret
+        png = solid(1200, 600, (90, 120, 150))
+        r = httpx.post(f"{base}/api/images", headers={"Authorization": f"Bearer {key}"}, json={
+            "image_data": base64.b64encode(png).decode(), "hotspots": SPOTS,
+            "title": "Widget test"}, timeout=30)
+        assert r.status_code == 201, r.text
+        embed = httpx.get(f"{base}/api/images/{r.json()['data']['id']}/embed",
+                          headers={"Authorization": f"Bearer {key}"}).json()["data"]
+        yield {"base": base, "record": r.json()["data"], "embed": embed}
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    profile = tempfile.mkdtemp(prefix="pinrender-chromium-")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS)
-        assert context.browser is None or "chromium" in CHROMIUM
+    with chromium() as context:
         yield context
-        context.close()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def open_page(browser: Any, url: str, width: int) -> tuple[Any, list[str]]:

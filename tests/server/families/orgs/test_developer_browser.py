@@ -8,59 +8,37 @@ Skips with a reason when Chromium or Playwright is missing; never downloads a br
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.server.families.interactive.test_widget_browser import CHROMIUM, FLAGS, free_port
+from pinrender_server.app import create_app
+from pinrender_server.services.accounts import issue_key
+from pinrender_server.settings import Settings
+from tests.server.browser import chromium, require_chromium, served
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-
-import uvicorn  # noqa: E402 (after the skip)
-
-from pinrender_server.app import create_app  # noqa: E402
-from pinrender_server.services.accounts import issue_key  # noqa: E402
-from pinrender_server.settings import Settings  # noqa: E402
+require_chromium()
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    port = free_port()
     app = create_app(Settings(data_dir=tmp_path_factory.mktemp("devzone"), load_examples=False,
                               render_workers=1))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 10
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    issued = issue_key(app.state.ctx.meta, "dev@example.com")
-    key, org = issued.secret, issued.account.id
-    r = httpx.post(f"{base}/api/v1/orgs/{org}/events", json={"name": "Summer <b>Gala</b>"},
-                   headers={"X-API-Key": key})
-    assert r.status_code == 201, r.text
-    yield {"base": base, "key": key, "org": org, "event": r.json()["id"]}
-    server.should_exit = True
-    thread.join(10)
+    with served(app) as base:
+        issued = issue_key(app.state.ctx.meta, "dev@example.com")
+        key, org = issued.secret, issued.account.id
+        r = httpx.post(f"{base}/api/v1/orgs/{org}/events", json={"name": "Summer <b>Gala</b>"},
+                       headers={"X-API-Key": key})
+        assert r.status_code == 201, r.text
+        yield {"base": base, "key": key, "org": org, "event": r.json()["id"]}
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    profile = tempfile.mkdtemp(prefix="pinrender-chromium-")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS)
+    with chromium() as context:
         yield context
-        context.close()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def ping(site: dict[str, Any], token: str) -> httpx.Response:
