@@ -29,6 +29,7 @@ from .families.templates.examples import sync_examples
 from .http.errors import EXCEPTION_HANDLERS
 from .http.hosts import AllowedHosts
 from .http.nosniff import NoSniff
+from .http.observe import RequestMetrics, healthz, metrics_endpoint, readyz
 from .http.slowclients import ReceiveDeadline
 from .services.ai_jobs import Pipelines
 from .services.jobs import JobRunner
@@ -52,6 +53,9 @@ ROUTES = [
     Route("/", pages.home, methods=["GET"]),
     Route("/docs", pages.docs, methods=["GET"]),
     Route("/openapi.json", pages.openapi, methods=["GET"]),
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
+    Route("/metrics", metrics_endpoint, methods=["GET"]),
     Route("/api/templates", templates.list_templates, methods=["GET"]),
     Route("/api/templates", templates.create_template, methods=["POST"]),
     Route("/api/templates/{id}", templates.get_template, methods=["GET"]),
@@ -145,7 +149,8 @@ def create_app(settings: Settings | None = None, *,
     app = Starlette(
         routes=list(ROUTES),
         middleware=[
-            # Outermost first: every answer, a refused Host included, carries nosniff.
+            # Outermost first: every answer, a refused Host included, carries nosniff and counts.
+            Middleware(RequestMetrics),
             Middleware(NoSniff),
             Middleware(AllowedHosts, settings=settings),
             Middleware(

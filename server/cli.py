@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -63,6 +64,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         raise CliError(f"--port {args.port}: use 1-65535")
     print(f"pinrender: data directory {settings.data_dir.resolve()}", file=sys.stderr, flush=True)
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker process writes its samples here; /metrics in any of them sums them all.
+        metrics_dir = settings.data_dir / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)  # samples of processes that are gone
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     from .http.slowclients import uvicorn_options
 
     uvicorn.run("pinrender_server.app:app_factory", factory=True, host=args.host, port=args.port,

@@ -103,6 +103,10 @@ def require_allowed(settings: Settings, scope: Scope) -> None:
         raise refusal(scope)
 
 
+# Load balancers and scrapers address a process by its IP: these answer any Host, and build no URL.
+ANY_HOST = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
 class AllowedHosts:
     """ASGI middleware: 400 in the family's error envelope for a Host outside the allowlist."""
 
@@ -111,7 +115,8 @@ class AllowedHosts:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not is_allowed(self.settings, scope):
+        if (scope["type"] == "http" and scope["path"] not in ANY_HOST
+                and not is_allowed(self.settings, scope)):
             response: Any = error_response(Request(scope), refusal(scope))
             await response(scope, receive, send)
             return

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..backends import Account, Claim, CounterStore
 from ..settings import Plan
-from . import ledger
+from . import ledger, metrics
 
 TEXT = 1  # hotspots, concepts, expansion, detailed prompt, locating spots
 # Seed 000, "Image generation cost": model tier x quality; `auto` is billed at the medium rate.
@@ -74,7 +74,12 @@ def spent(counters: CounterStore, account: Account, plan: Plan, amount: int) -> 
     try:
         with ledger.charged(counters, account.id, ledger.AI_CREDITS, ledger.month(now), amount,
                             plan.monthly_credits, resets_at=ledger.month_reset(now)):
-            yield
+            metrics.CREDITS_CLAIMED.inc(amount)
+            try:
+                yield
+            except BaseException:
+                metrics.CREDITS_REFUNDED.inc(amount)
+                raise
     except ledger.LimitReached:
         raise refused(counters, account, plan, amount, now) from None
 

@@ -26,6 +26,7 @@ import anyio
 
 from ..backends import Claim, ClaimRefused, CounterStore, JobRecord, MetaStore
 from ..settings import JobSettings
+from . import ledger, metrics
 
 log = logging.getLogger("pinrender.jobs")
 T = TypeVar("T")
@@ -97,12 +98,16 @@ class Job:
                                              cost.limit):
                 self.meta.jobs.uncharge(self.id, name, release=False)
                 raise self.refused(cost)
+        if recorded and cost.metric == ledger.AI_CREDITS:
+            metrics.CREDITS_CLAIMED.inc(cost.amount)
 
     def _uncharge(self, name: str, cost: Claim | None) -> None:
         if cost is None or cost.amount <= 0:
             return
         here = self.counters is self.meta.counters
         removed = self.meta.jobs.uncharge(self.id, name, release=here)
+        if removed is not None and removed.metric == ledger.AI_CREDITS:
+            metrics.CREDITS_REFUNDED.inc(removed.amount)
         if removed is not None and not here:
             self.counters.usage.release(self.record.account_id, removed.metric, removed.period,
                                         removed.amount)
@@ -176,6 +181,8 @@ class JobRunner:
                     finally:
                         tg.cancel_scope.cancel()
             lost = lost or lease.cancelled_caught
+        if not lost:
+            metrics.JOBS_FINISHED.labels(record.kind, status).inc()
         if lost or not self.meta.jobs.finish(record.id, self.holder, status=status,
                                              now=time.time(), results=results, error=error):
             log.warning("job %d: lease lost to another worker, which finishes it", record.id)

@@ -46,6 +46,7 @@ from .ai_schemas import (
     ProcessOut,
     PromptOut,
     SpotsOut,
+    blank,
 )
 from .embed import snippets
 from .images import find
@@ -174,7 +175,7 @@ async def generate_image(request: Request, ctx: AppContext, who: Principal) -> R
 async def process(request: Request, ctx: AppContext, who: Principal) -> Response:
     data = await ai_body(request, ctx, ProcessIn)
     plan = plan_of(ctx, who)
-    concept = data.concept if data.concept is not None and not (data.prompt or "").strip() else None
+    concept = data.concept if data.concept is not None and blank(data.prompt) else None
     forecast = ((credits.TEXT if concept is not None else 0)
                 + credits.image_cost(data.model, data.quality)
                 + (credits.TEXT if data.detect_hotspots else 0))

@@ -3,6 +3,7 @@ validation failure" (422, seed 000): missing context, an unknown model, quality 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -19,10 +20,17 @@ assert set(AspectRatio.__args__) - {"auto"} == set(ASPECT_RATIOS)  # type: ignor
 
 PAGE = 200_000  # characters of article text one request may send
 TEXT = 5_000
-NOT_BLANK: JsonDict = {"pattern": r"\S"}  # for /openapi.json: the validators refuse blank text
+# A visible character: what "not blank" means, spelled out so /openapi.json's regex dialect and
+# Python's agree on every whitespace character.
+VISIBLE = r"[^ \t\n\r\f\v\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+NOT_BLANK: JsonDict = {"pattern": VISIBLE}
 
 
-ConceptText = Annotated[str, StringConstraints(pattern=r"\S", max_length=TEXT)]
+def blank(text: str | None) -> bool:
+    return text is None or re.search(VISIBLE, text) is None
+
+
+ConceptText = Annotated[str, StringConstraints(pattern=VISIBLE, max_length=TEXT)]
 
 
 def _one_of_present(*names: str) -> dict[str, Any]:
@@ -69,7 +77,7 @@ class LocateIn(Strict):
     @field_validator("page_content")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if blank(value):
             raise ValueError("page_content is required: the article's text")
         return value
 
@@ -84,7 +92,7 @@ class ConceptsIn(Strict):
 
     @model_validator(mode="after")
     def _some_context(self) -> ConceptsIn:
-        if not (self.page_content.strip() or self.section_context.strip() or self.purpose.strip()):
+        if blank(self.page_content) and blank(self.section_context) and blank(self.purpose):
             raise ValueError("provide at least one of page_content, section_context or purpose")
         return self
 
@@ -124,8 +132,8 @@ class ProcessIn(Strict):
 
     @model_validator(mode="after")
     def _prompt_or_concept(self) -> ProcessIn:
-        concept = isinstance(self.concept, ConceptIn) or bool((self.concept or "").strip())
-        if not ((self.prompt or "").strip() or concept):
+        concept = isinstance(self.concept, ConceptIn) or not blank(self.concept)
+        if blank(self.prompt) and not concept:
             raise ValueError("provide either prompt or concept")
         return self
 
@@ -145,7 +153,7 @@ class ArticleIn(Strict):
     @field_validator("page_content")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if blank(value):
             raise ValueError("page_content is required: the article's text")
         return value
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
+from .. import metrics
+
 T = TypeVar("T")
 
 
@@ -46,6 +48,8 @@ class RenderPool(Generic[T]):
                 raise Busy()
             self.pending += 1
             self.jobs += 1
+            metrics.RENDER_QUEUE.inc()
+            metrics.RENDERS.inc()
             loop = asyncio.get_running_loop()
             fut = loop.run_in_executor(self._executor, fn)
             self._inflight[key] = fut
@@ -60,6 +64,7 @@ class RenderPool(Generic[T]):
 
     def _finished(self, key: str, fut: asyncio.Future[Any]) -> None:
         self.pending -= 1
+        metrics.RENDER_QUEUE.dec()
         if self._inflight.get(key) is fut:
             del self._inflight[key]
         if not fut.cancelled():

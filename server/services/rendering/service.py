@@ -24,7 +24,7 @@ from cachetools import LRUCache
 import pinrender
 
 from ...backends import BlobStore, CounterStore, ImageRecord, MetaStore, ResultRecord, TemplateRecord
-from .. import ledger
+from .. import ledger, metrics
 from ..stored_images import StoredImages, Uses, mentions
 from .cache import Output, OutputCache
 from .pool import RenderPool
@@ -229,8 +229,11 @@ class RenderService:
     async def cached(self, prepared: Prepared) -> Output | None:
         hit = self.cache.get(prepared.key)
         if hit is not None:
+            metrics.CACHE_LOOKUPS.labels("memory").inc()
             return hit
-        return await self.load_stored(prepared.key)
+        stored = await self.load_stored(prepared.key)
+        metrics.CACHE_LOOKUPS.labels("stored" if stored is not None else "miss").inc()
+        return stored
 
     async def load_stored(self, key: str) -> Output | None:
         hit = self.cache.get(key)
