@@ -37,6 +37,7 @@ class Operation:
     status: int = 200
     errors: tuple[int, ...] = ()
     extra_params: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    operation_id: str | None = None  # default: derived from the handler's module and name
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:

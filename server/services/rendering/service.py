@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -148,11 +148,13 @@ class RenderService:
 
     def prepare_transform(
         self, image: ImageRecord, *, size: str | None = None, width: int | str | None = None,
-        format: str = "webp", quality: int | None = None,
+        format: str = "webp", quality: int | None = None, frame: Mapping[str, Any] | None = None,
     ) -> Prepared:
-        """A size/format variant of a stored original, keyed like a render (see `prepare`)."""
+        """A size/format variant of a stored original, keyed like a render (see `prepare`);
+        `frame` holds the core's imgix-style options (`w`, `h`, `fit`, `crop`, `focal`, ...)."""
         plan = self.renderer.plan_transform(stored_original(image), size=size, width=width,
-                                            format=FORMATS[format], quality=quality)
+                                            format=FORMATS[format], quality=quality,
+                                            **dict(frame or {}))
         return self.prepared(pinrender.content_key("image-variant", plan.key), plan, image)
 
     def prepare_card(self, image: ImageRecord, *, width: int) -> Prepared:
