@@ -92,6 +92,8 @@ class Matte(Node):
 
     def run(self, ctx: ExecutionContext, *inputs: Any) -> pyvips.Image:
         (image,) = inputs
+        if not isinstance(image, pyvips.Image):
+            raise RenderError("a matte goes under a decoded image, not a composed one")
         if not image.hasalpha():
             return image
         if self.background[3] == 255:

@@ -121,7 +121,8 @@ class RenderService:
         self, record: TemplateRecord, layers: Any = None, variables: Any = None,
         format: str = "png", quality: int | None = None,
     ) -> Prepared:
-        fmt = FORMATS[format]
+        # `auto` formats are the core's too: the bytes say which format came out (`Output.format`).
+        fmt = format if format in pinrender.AUTO_FORMATS else FORMATS[format]
         template, record = self.template(record)
         renderer = self.renderer
 
@@ -249,7 +250,8 @@ class RenderService:
 
     async def store(self, prepared: Prepared, output: Output, account_id: int | None) -> None:
         record = ResultRecord(
-            key=prepared.key, blob_key=prepared.blob_key, media_type=output.media_type,
+            key=prepared.key, blob_key=result_blob_key(prepared.key, output.format),
+            media_type=output.media_type,
             size=len(output.data), account_id=account_id, template_id=prepared.template_id,
         )
 
