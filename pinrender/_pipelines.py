@@ -60,7 +60,7 @@ def plan_transform(ref: SourceRef, options: TransformOptions | None = None,
     rule, target = opts.rule or ("", 0)
     hint = ShrinkHint(target, target if rule == "short_edge" else 1, "cover") if rule else None
     frame = opts.frame
-    if frame is not None:
+    if frame is not None and not rule:
         hint = frame_hint(frame)
     return pipeline(
         Source(ref),

@@ -48,7 +48,7 @@ class FrameOptions:
 @dataclass(frozen=True)
 class TransformOptions:
     """A transform, canonical: `rule` is None (no resize) or (short_edge | width, target);
-    `frame` an imgix-style frame (never together with `rule`)."""
+    `frame` an imgix-style frame, applied after the rule's resize when both are given."""
 
     rule: tuple[SizeRule, int] | None
     format: str | None  # None keeps the source's format where it can be written
@@ -70,10 +70,9 @@ def transform_options(*, size: str | None = None, width: int | str | None = None
     """The canonical options, or a TemplateError naming the bad one."""
     fmt = None if format is None else output_format(format, allowed=TRANSFORM_FORMATS)
     frame = frame_options(w=w, h=h, fit=fit, crop=crop, focal=focal, bg=bg, dpr=dpr)
-    rule = size_rule(size, width)
-    if frame is not None and rule is not None:
-        raise TemplateError("give either size/width or w/h/fit/crop/bg, not both", path="size")
-    return TransformOptions(rule, fmt, output_quality(quality), bool(keep_metadata), frame)
+    # With both, the preset resizes first and the frame applies to its result.
+    return TransformOptions(size_rule(size, width), fmt, output_quality(quality),
+                            bool(keep_metadata), frame)
 
 
 def frame_options(*, w: int | None = None, h: int | None = None, fit: str | None = None,

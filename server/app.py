@@ -22,7 +22,7 @@ import pinrender
 from .backends import open_blob_store, open_meta_store
 from .context import AppContext
 from .families import hosting, interactive
-from .families.templates import account, generate, pages, render, templates
+from .families.templates import account, generate, og, pages, render, templates
 from .families.templates.examples import sync_examples
 from .http.errors import EXCEPTION_HANDLERS
 from .http.hosts import AllowedHosts
@@ -55,6 +55,7 @@ ROUTES = [
     Route("/api/templates/{id}", templates.delete_template, methods=["DELETE"]),
     Route("/api/generate", generate.generate, methods=["POST"]),
     Route("/api/render", render.render, methods=["GET"]),
+    Route("/og/{name}", og.og, methods=["GET"]),
     Route("/api/account", account.account, methods=["GET"]),
     Route("/api/_stats", account.stats, methods=["GET"]),
     Route("/renders/{name}", render.stored, methods=["GET"]),

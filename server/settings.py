@@ -70,7 +70,7 @@ class UnsignedTransforms(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_side: int = Field(default=2048, ge=1, le=8192)
+    max_side: int = Field(default=2048, ge=1, le=4096)
     widths: tuple[int, ...] = ()
 
 
@@ -202,8 +202,6 @@ class Settings(BaseSettings):
     # HMAC keys of the `s` parameter of `/src` transform URLs: the first signs, every one is
     # accepted, so a key rotates by putting its successor first. Empty: the link secret alone.
     cdn_signing_keys: list[str] = Field(default_factory=list)
-    # The largest side (after `dpr`) any `/src` URL may ask for, signed or not.
-    cdn_max_side: int = Field(default=4096, ge=16, le=8192)
     # Plan name -> the free-form parameters its accounts may use unsigned (see UnsignedTransforms).
     cdn_unsigned: dict[str, UnsignedTransforms] = Field(default_factory=default_unsigned)
     # The format of `/og/...` and `/api/render` when neither the request nor the template names

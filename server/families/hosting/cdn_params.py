@@ -6,11 +6,13 @@ imgix-compatible subset, validated by one pydantic model; and who may use which 
     fit           clip (default) | crop | fill | max | min | scale
     crop          top, bottom, left, right, center (combined with commas) | entropy | edges |
                   attention | focalpoint
-    fp-x, fp-y    focal point, fractions 0-1 of the image (implies crop=focalpoint)
+    fp-x, fp-y    focal point, fractions 0-1 of the image (with crop=focalpoint or no crop;
+                  beside another crop it has no effect, as in imgix)
     q             quality 1-100
     fm            output format: jpg, jpeg, png, webp, avif (instead of the extension's)
     auto          format: AVIF or WebP when `Accept` allows, else `fm` / the extension
-    dpr           1-3: multiplies w and h
+    dpr           1-3: multiplies w and h, within the largest side (MAX_SIDE): a product over it
+                  is clamped there, aspect kept, as imgix does
     bg            background (imgix hex: RGB, ARGB, RRGGBB or AARRGGBB; or a CSS colour)
     s             HMAC signature of the path and the canonical query (pinrender.urls)
 
@@ -35,7 +37,13 @@ from .problems import problem
 ALLOWED = ("size", "w", "h", "fit", "crop", "fp-x", "fp-y", "q", "fm", "auto", "dpr", "bg", "s",
            "signature", "expires")
 FREE_FORM = ("w", "h", "fit", "crop", "fp-x", "fp-y", "q", "dpr", "bg")
+# The largest side a URL may ask for, after dpr: the bound that keeps one request's pixels
+# (and memory) in check whoever signed it.
+MAX_SIDE = 4096
 _HEX = re.compile(r"^[0-9a-fA-F]{3,4}$|^[0-9a-fA-F]{6}$|^[0-9a-fA-F]{8}$")
+_ALIGN = "(top|bottom|left|right|center)"
+CROP_PATTERN = rf"^{_ALIGN}(,{_ALIGN})*$|^(entropy|edges|attention|focalpoint)$"
+BG_PATTERN = r"^([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
 
 
 class CdnQuery(BaseModel):
@@ -43,14 +51,16 @@ class CdnQuery(BaseModel):
 
     size: Literal["s", "m", "l"] | None = Field(
         default=None, description="short edge: s=320, m=640, l=1080 (never upscaled)")
-    w: int | None = Field(default=None, ge=1, le=8192, description="width in px")
-    h: int | None = Field(default=None, ge=1, le=8192, description="height in px")
+    w: int | None = Field(default=None, ge=1, le=MAX_SIDE, description="width in px",
+                          examples=[300])
+    h: int | None = Field(default=None, ge=1, le=MAX_SIDE, description="height in px",
+                          examples=[200])
     fit: Literal["clip", "crop", "fill", "max", "min", "scale"] | None = Field(
         default=None, description="how w x h is met: clip/max inside, crop/min cut, fill padded, "
         "scale distorted; only scale and fill upscale")
-    crop: str | None = Field(default=None, max_length=64, description=(
+    crop: str | None = Field(default=None, max_length=64, pattern=CROP_PATTERN, description=(
         "crop gravity: top, bottom, left, right, center (comma-combined), entropy, edges, "
-        "attention, focalpoint"), examples=["top,left", "entropy"])
+        "attention, focalpoint"), examples=["top,left"])
     fp_x: float | None = Field(default=None, alias="fp-x", ge=0, le=1,
                                description="focal point x, 0-1")
     fp_y: float | None = Field(default=None, alias="fp-y", ge=0, le=1,
@@ -61,8 +71,9 @@ class CdnQuery(BaseModel):
     auto: Literal["format"] | None = Field(
         default=None, description="format: AVIF/WebP when Accept allows (Vary: Accept)")
     dpr: float | None = Field(default=None, ge=1, le=3, description="device pixel ratio 1-3")
-    bg: str | None = Field(default=None, max_length=64,
-                           description="background: imgix hex (RGB, ARGB, RRGGBB, AARRGGBB) or CSS")
+    bg: str | None = Field(default=None, max_length=64, json_schema_extra={"pattern": BG_PATTERN},
+                           description="background: imgix hex (RGB, ARGB, RRGGBB, AARRGGBB); "
+                           "a CSS colour is accepted too")
     s: str | None = Field(default=None, max_length=128,
                           description="HMAC-SHA256 of path and canonical query (pinrender.urls)")
     signature: str | None = Field(default=None, max_length=200,
@@ -91,11 +102,24 @@ class CdnQuery(BaseModel):
     def frame(self) -> dict[str, Any]:
         """The core's transform options (`pinrender.transform`) for the free-form part."""
         focal = None
-        if self.fp_x is not None or self.fp_y is not None:
+        if (self.fp_x is not None or self.fp_y is not None) and self.crop in (None, "focalpoint"):
             focal = (0.5 if self.fp_x is None else self.fp_x, 0.5 if self.fp_y is None else self.fp_y)
         options = {"w": self.w, "h": self.h, "fit": self.fit, "crop": self.crop, "focal": focal,
-                   "bg": self.bg, "dpr": self.dpr}
+                   "bg": self.bg, "dpr": self.effective_dpr}
         return {k: v for k, v in options.items() if v is not None}
+
+    @property
+    def effective_dpr(self) -> float | None:
+        """`dpr`, lowered so no side passes MAX_SIDE (never below 1)."""
+        if self.dpr is None:
+            return None
+        longest = max(self.w or 0, self.h or 0)
+        return max(1.0, min(self.dpr, MAX_SIDE / longest)) if longest else self.dpr
+
+    def sides(self) -> dict[str, int]:
+        """The output sides asked for, after dpr."""
+        scale = self.effective_dpr or 1.0
+        return {name: round(v * scale) for name, v in (("w", self.w), ("h", self.h)) if v is not None}
 
 
 def _allowed() -> str:
@@ -133,12 +157,7 @@ def admit_free_form(request: Request, ctx: AppContext, image: ImageRecord, query
     """Free-form parameters need a valid `s`, or an account whose plan allows them unsigned
     within its limits; a wrong `s` is refused even where none was needed."""
     settings = ctx.settings
-    scale = query.dpr or 1.0
-    sides = {name: round(v * scale) for name, v in (("w", query.w), ("h", query.h)) if v is not None}
-    for name, side in sides.items():
-        if side > settings.cdn_max_side:
-            raise problem(400, "invalid_parameter", f"Parameter {name!r}: {side} px (after dpr) is "
-                          f"over the largest side, {settings.cdn_max_side}")
+    sides = query.sides()
     if query.s is not None:
         if not check_transform(request.scope["path"], request.query_params.multi_items(),
                                signing_keys(ctx)):

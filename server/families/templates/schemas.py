@@ -157,7 +157,9 @@ class RenderQuery(Strict):
     variables: str | None = Field(default=None, description="URL-encoded JSON object",
                                   json_schema_extra=_json_text({"type": "object", "additionalProperties": {
                                       "anyOf": [{"type": "string"}, {"type": "number"}]}}))
-    format: Format = "png"
+    format: Format | Literal["auto"] | None = Field(
+        default=None, description="default: the template's `format`, else the server's "
+        "(`auto`: the lightest JPEG or palette PNG that looks lossless, WebP when Accept takes it)")
     quality: int | None = Field(default=None, ge=1, le=100)
     signature: str | None = Field(default=None, max_length=200,
                                   description="HMAC, for templates that require it")
