@@ -24,6 +24,7 @@ from .context import AppContext
 from .families import hosting, interactive
 from .families.templates import account, generate, og, pages, render, templates
 from .families.templates.examples import sync_examples
+from .http import docs
 from .http.errors import EXCEPTION_HANDLERS
 from .http.hosts import AllowedHosts
 from .http.nosniff import NoSniff
@@ -46,7 +47,9 @@ EXPOSED_HEADERS = [
 
 ROUTES = [
     Route("/", pages.home, methods=["GET"]),
-    Route("/docs", pages.docs, methods=["GET"]),
+    Route("/docs", docs.page, methods=["GET"]),
+    Route("/docs/assets/{name}", docs.asset, methods=["GET"]),
+    Route("/docs/plain", pages.docs, methods=["GET"]),
     Route("/openapi.json", pages.openapi, methods=["GET"]),
     Route("/api/templates", templates.list_templates, methods=["GET"]),
     Route("/api/templates", templates.create_template, methods=["POST"]),

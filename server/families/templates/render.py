@@ -80,7 +80,7 @@ async def respond(request: Request, ctx: AppContext, prepared: Prepared, *, vary
 
 
 @operation(summary="A stored render, by content key (immutable)", tag="render", media=IMAGE_TYPES,
-           auth=False, errors=(404,))
+           auth=False, errors=(304, 404))
 async def stored(request: Request) -> Response:
     ctx = get_ctx(request)
     match = _STORED.match(request.path_params["name"])
