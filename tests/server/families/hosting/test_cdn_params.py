@@ -231,3 +231,20 @@ async def test_a_preset_then_a_frame(cdn: Api) -> None:
     assert decoded(r).size == (200, 200)
     unsigned = await fetch(cdn, team, uid, key=None, size="s", w=200)
     assert unsigned.status_code == 403
+
+
+async def test_a_private_image_by_signed_link_with_a_signed_transform(cdn: Api) -> None:
+    import time
+
+    from pinrender.urls import sign_path
+
+    key = await new_key(cdn)
+    media = (await upload(cdn, key, data=png(ramp()), filename="ramp.png", public="false")).json()
+    team = media["src"].split("/src/", 1)[1].split("/")[0]
+    url = transform_url("", team, media["id"], "png", key=KEYS[0], w=90, h=60, fit="crop")
+    assert (await cdn.client.get(url)).status_code == 404  # private: no link, no key
+    linked = sign_path(url, cdn.ctx.secret, int(time.time()) + 600)
+    r = await cdn.client.get(linked)
+    assert decoded(r).size == (90, 60) and r.headers["cache-control"].startswith("private")
+    tampered = linked.replace("w=90", "w=91")
+    assert (await cdn.client.get(tampered)).status_code in (403, 404)
