@@ -34,6 +34,9 @@ PALETTE_DITHER = 0.0
 # measured ~10% smaller (3x slower, so never on a candidate that may lose to the JPEG).
 PALETTE_EFFORT, PALETTE_EFFORT_WINNER = 7, 10
 _C1, _C2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+# Above this many pixels the ladder is skipped (its quantising and comparing would take seconds
+# that no deadline can interrupt): the lossy format at rung 1's quality, or PNG with alpha.
+MAX_COMPARED_PIXELS = 4_000_000
 
 
 def luma(image: pyvips.Image) -> pyvips.Image:
@@ -78,6 +81,10 @@ def encode_auto(image: pyvips.Image | Image.Image, lossy: str = "jpeg") -> bytes
     (JPEG is left out for images with transparency); else a lossless PNG."""
     if isinstance(image, Image.Image):
         image = from_pillow_rgb(_opaque(_normalised(image)))
+    if image.width * image.height > MAX_COMPARED_PIXELS:
+        if lossy == "jpeg" and image.hasalpha():
+            return encode(image, "png")
+        return encode(image, lossy, LOSSY_QUALITY[lossy][0])
     image = image.copy_memory()  # each candidate reads it again
     for lossy_q, palette_q in zip(LOSSY_QUALITY[lossy], PALETTE_QUALITY):
         palette = _palette(image, palette_q)

@@ -94,3 +94,12 @@ def test_render_auto_through_the_public_api() -> None:
     assert pinrender.parse_template({**template, "format": "auto"}).format == "auto"
     with pytest.raises(pinrender.TemplateError):
         pinrender.parse_template({**template, "format": "bmp"})
+
+
+def test_huge_canvases_skip_the_comparisons() -> None:
+    big = pyvips.Image.black(2100, 2000, bands=3) + [40, 90, 160]
+    data = encode_auto(big.cast("uchar").copy(interpretation="srgb"))
+    assert Image.open(io.BytesIO(data)).format == "JPEG"
+    with_alpha = (pyvips.Image.black(2100, 2000, bands=4) + [40, 90, 160, 128]).cast("uchar")
+    data = encode_auto(with_alpha.copy(interpretation="srgb"))
+    assert Image.open(io.BytesIO(data)).format == "PNG"
