@@ -30,7 +30,6 @@ from .media import find
 from .present import extension, team_of
 from .problems import not_found, problem
 
-SIZES = ("s", "m", "l")
 # What a variant may be asked for by extension: every format the core writes, GIF only as an
 # original (below).
 FORMATS = {name: fmt for name, fmt in WRITTEN.items() if fmt != "gif"}
