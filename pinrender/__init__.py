@@ -2,6 +2,7 @@
 
     import pinrender
     png = pinrender.render("card.json", {"title": {"text": "Hello"}})
+    light = pinrender.render("card.json", format="auto")   # smallest JPEG / palette PNG that looks lossless
     key = pinrender.render_key("card.json", {"title": {"text": "Hello"}})   # the ETag, no pixels
     webp = pinrender.transform("photo.jpg", size="m", format="webp")
     card = pinrender.hotspot_card("photo.jpg", [{"x": 30, "y": 40}])   # numbered markers drawn in
@@ -26,7 +27,7 @@ from ._errors import (
     SourceError,
     TemplateError,
 )
-from ._formats import FORMATS, ImageFormat, image_format
+from ._formats import AUTO_FORMATS, FORMATS, ImageFormat, image_format
 from ._geometry import SIZE_PRESETS, VARIANT_ALIASES, VARIANT_WIDTHS
 from ._graph import ResultCache
 from ._graph import digest as content_key
@@ -39,6 +40,7 @@ from ._services import Services
 __version__ = "0.1.0"
 
 __all__ = [
+    "AUTO_FORMATS",
     "DEFAULT_LIMITS",
     "DecodeError",
     "FORMATS",
@@ -89,6 +91,7 @@ __all__ = [
 
 # What the names above are, in one line each, for the ones not documented where they are defined:
 #   FORMATS          every image format pinrender knows, by canonical name (ImageFormat rows)
+#   AUTO_FORMATS     `format=` values that pick by content: auto (JPEG or palette PNG), auto-webp
 #   SIZE_PRESETS     `size=` names and the short edge each gives (s=320, m=640, l=1080)
 #   VARIANT_WIDTHS   the widths `width=` accepts; VARIANT_ALIASES names for them (thumbnail...)
 #   content_key      hash of strings/bytes parts, the same function every node key is made with

@@ -45,6 +45,10 @@ _BY_NAME = {alias: f for f in FORMATS.values() for alias in (f.name, f.extension
 
 # What templates may render to: the still formats every browser and social card crawler reads.
 RENDER_FORMATS = ("png", "jpeg", "webp", "avif")
+# `format="auto"`: the lightest of a lossy encoding (this one) and a palette PNG that still looks
+# like the lossless render, chosen by the pixels (`_codecs/light.py`); a server picks `auto-webp`
+# for clients whose Accept takes WebP.
+AUTO_FORMATS = {"auto": "jpeg", "auto-webp": "webp"}
 # What a transform may write: every encodable format.
 TRANSFORM_FORMATS = tuple(f.name for f in FORMATS.values() if f.encodable)
 

@@ -148,3 +148,97 @@ def _scaled(width: int, height: int, scale: float) -> tuple[int, int]:
     if scale >= 1.0:
         return width, height
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+# Transforms: imgix-style frames (`w`, `h`, `fit`, `crop`, focal point), planned from the source's
+# full size alone, so the same arithmetic serves the node and a Pillow reference in the tests.
+FitMode = Literal["clip", "crop", "fill", "max", "min", "scale"]
+FIT_MODES: tuple[FitMode, ...] = ("clip", "crop", "fill", "max", "min", "scale")
+GravityMode = Literal["align", "focal", "attention", "entropy"]
+
+
+@dataclass(frozen=True)
+class Gravity:
+    """Where a crop window (or, for `fill`, the image on its padded canvas) sits: `align` puts
+    the window at fractions (x, y) of the free space (0 left/top, 1 right/bottom); `focal`
+    centres it on the point (x, y), fractions of the image, clamped inside; `attention` and
+    `entropy` let libvips choose from the content."""
+
+    mode: GravityMode = "align"
+    x: float = 0.5
+    y: float = 0.5
+
+
+@dataclass(frozen=True)
+class FrameLayout:
+    """A frame of a `source` image: scaled to `scaled`, then cut to `crop` (left, top, width,
+    height in the scaled image) or placed on a `canvas` (width, height, left, top) padded with
+    the background. At most one of `crop` and `canvas`."""
+
+    scaled: tuple[int, int]
+    crop: tuple[int, int, int, int] | None = None
+    canvas: tuple[int, int, int, int] | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        if self.crop is not None:
+            return self.crop[2], self.crop[3]
+        if self.canvas is not None:
+            return self.canvas[0], self.canvas[1]
+        return self.scaled
+
+
+def frame_layout(source_w: int, source_h: int, width: int | None, height: int | None,
+                 fit: FitMode = "clip", gravity: Gravity = Gravity()) -> FrameLayout:
+    """The imgix `fit` modes, never upscaling except `scale` and `fill` (which are asked for):
+
+    clip, max   the whole image inside width x height, aspect kept
+    crop, min   the box's aspect ratio, cut at the gravity; a source smaller than the box is cut
+                to the box's aspect at its own size rather than upscaled (so crop == min here)
+    fill        the whole image inside the box, scaled to touch it, padded to exactly the box
+    scale       exactly width x height, aspect ignored
+
+    A missing side follows from the other by the source's aspect ratio.
+    """
+    if min(source_w, source_h) <= 0:
+        raise ValueError("sizes must be positive")
+    if width is None and height is None:
+        return FrameLayout((source_w, source_h))
+    if width is None:
+        width = max(1, round(source_w * height / source_h))  # type: ignore[operator]
+    if height is None:
+        height = max(1, round(source_h * width / source_w))
+    if fit == "scale":
+        return FrameLayout((width, height))
+    if fit in ("clip", "max"):
+        scale = min(width / source_w, height / source_h, 1.0)
+        return FrameLayout(_scaled(source_w, source_h, scale))
+    if fit == "fill":
+        scale = min(width / source_w, height / source_h)
+        w, h = max(1, min(width, round(source_w * scale))), max(1, min(height, round(source_h * scale)))
+        left, top = _place(width - w, height - h, w, h, gravity)
+        return FrameLayout((w, h), canvas=(width, height, left, top))
+    if fit not in ("crop", "min"):
+        raise ValueError(f"unknown fit {fit!r}")
+    scale = max(width / source_w, height / source_h)
+    if scale > 1.0:
+        # Too small to cover the box: the largest window of the box's aspect, at full size.
+        w = min(source_w, max(1, round(source_h * width / height)))
+        h = min(source_h, max(1, round(source_w * height / width)))
+        scaled = (source_w, source_h)
+    else:
+        scaled = (max(width, round(source_w * scale)), max(height, round(source_h * scale)))
+        w, h = width, height
+    left, top = _place(scaled[0] - w, scaled[1] - h, scaled[0], scaled[1], gravity, window=(w, h))
+    return FrameLayout(scaled, crop=(left, top, w, h))
+
+
+def _place(free_w: int, free_h: int, full_w: int, full_h: int, gravity: Gravity,
+           window: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The offset of a window (crop) or an image (fill) in `free_*` spare pixels."""
+    if gravity.mode == "focal" and window is not None:
+        left = round(gravity.x * full_w - window[0] / 2)
+        top = round(gravity.y * full_h - window[1] / 2)
+        return max(0, min(free_w, left)), max(0, min(free_h, top))
+    x, y = (gravity.x, gravity.y) if gravity.mode == "align" else (0.5, 0.5)
+    return round(free_w * x), round(free_h * y)

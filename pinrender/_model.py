@@ -458,6 +458,11 @@ class Template(Model):
     canvas: Canvas
     layers: list[Layer] = Field(default_factory=list, max_length=1000)
     variables: list[Variable] = Field(default_factory=list, max_length=100)
+    # What a server renders this template to when a request names no format (`auto`: the
+    # lightest JPEG or palette PNG that looks lossless). The library's `render` still defaults
+    # to PNG, so pixels a caller compares never change under it.
+    format: Literal["auto", "png", "jpeg", "webp", "avif"] | None = Field(
+        default=None, description="default output format of servers (the library renders PNG)")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Template:

@@ -1,7 +1,7 @@
 """The pipelines: one planner per output kind, each a literal list of steps.
 
     render        template layers (see `_plan.py`)                          -> encode
-    transform     source -> decode -> orient -> to_srgb -> resize           -> encode
+    transform     source -> decode -> orient -> to_srgb -> resize | frame -> matte -> encode
     hotspot card  source -> decode -> orient -> to_srgb -> resize -> hotspots -> encode
 
 A planner is pure: it reads no bytes and draws no pixel, and returns the graph's root, whose key
@@ -22,12 +22,13 @@ from ._graph import Node
 from ._hotspots import markers_of
 from ._model import Template
 from ._nodes.encode import Encode
+from ._nodes.frame import Frame, Matte
 from ._nodes.hotspots import HotspotOverlay
 from ._nodes.resize import Resize
 from ._nodes.source import Decode, Orient, ShrinkHint, Source, ToSrgb
 from ._plan import plan_canvas
 from ._sources import SourceRef
-from ._transform import TransformOptions, transform_options
+from ._transform import FrameOptions, TransformOptions, transform_options
 
 Step = Callable[[Node], Node]
 
@@ -58,15 +59,33 @@ def plan_transform(ref: SourceRef, options: TransformOptions | None = None,
     opts = options or transform_options(**raw)
     rule, target = opts.rule or ("", 0)
     hint = ShrinkHint(target, target if rule == "short_edge" else 1, "cover") if rule else None
+    frame = opts.frame
+    if frame is not None and not rule:
+        hint = frame_hint(frame)
     return pipeline(
         Source(ref),
         partial(Decode, hint=hint, animated=opts.animated),
         Orient,
         ToSrgb,
         partial(Resize, rule=rule, target=target) if rule else None,
+        partial(Frame, width=frame.width, height=frame.height, fit=frame.fit,
+                gravity=frame.gravity, background=frame.background) if frame else None,
+        partial(Matte, background=frame.background) if frame and frame.background else None,
         partial(Encode, format=opts.format, quality=opts.quality,
                 keep_metadata=opts.keep_metadata),
     )
+
+
+def frame_hint(frame: FrameOptions) -> ShrinkHint | None:
+    """Shrink on load no further than the frame needs: to cover the box when it is cut (crop,
+    min) or distorted (scale), to fit inside it otherwise; a missing side asks nothing of it."""
+    if frame.width is None and frame.height is None:
+        return None
+    if frame.width is None or frame.height is None:
+        return ShrinkHint(frame.width or 1, frame.height or 1, "cover")
+    if frame.fit in ("clip", "max", "fill"):
+        return ShrinkHint(frame.width, frame.height, "contain")
+    return ShrinkHint(frame.width, frame.height, "cover")
 
 
 def plan_hotspot_card(ref: SourceRef, hotspots: Iterable[Mapping[str, Any]], *,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._budget import ByteBudget, decode_budget
 from ._errors import TemplateError
-from ._formats import FORMATS, RENDER_FORMATS, output_format, output_quality
+from ._formats import AUTO_FORMATS, FORMATS, RENDER_FORMATS, output_format, output_quality
 from ._graph import ExecutionContext, Node, ResultCache, execute
 from ._model import Template, TextLayer
 from ._resolve import Overrides, TemplateInput, resolve
@@ -132,7 +132,7 @@ class Renderer:
         """The graph of a template render."""
         from ._pipelines import plan_render  # imports pyvips: only when something is rendered
 
-        fmt = output_format(format)
+        fmt = format if format in AUTO_FORMATS else output_format(format)
         q = output_quality(quality)
         spec, _ = self.place(self.resolve(template, layers, variables=variables))
         return plan_render(spec, format=fmt, quality=q, fonts=self.services.fonts.fingerprint,
@@ -193,7 +193,9 @@ class Renderer:
         fetch = ctx.timings.get("source", 0.0)
         encode = ctx.timings.get("encode", 0.0)
         render = sum(ctx.timings.values()) - fetch - encode
-        fmt = getattr(plan, "format", None) or _format_of(data)
+        planned = getattr(plan, "format", None)
+        # None (the source's own format) or auto: the bytes say which
+        fmt = str(planned) if planned in FORMATS else _format_of(data)
         return RenderResult(bytes(data), plan.key, fmt, FORMATS[fmt].media_type,
                             {"fetch": fetch, "render": render, "encode": encode})
 

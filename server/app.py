@@ -24,8 +24,9 @@ from .backends import open_blob_store, open_counter_store, open_meta_store
 from .backends.ai import open_ai_backend
 from .context import AppContext
 from .families import hosting, interactive, orgs
-from .families.templates import account, generate, pages, render, templates
+from .families.templates import account, generate, og, pages, render, templates
 from .families.templates.examples import sync_examples
+from .http import docs
 from .http.errors import EXCEPTION_HANDLERS
 from .http.hosts import AllowedHosts
 from .http.nosniff import NoSniff
@@ -51,7 +52,9 @@ EXPOSED_HEADERS = [
 
 ROUTES = [
     Route("/", pages.home, methods=["GET"]),
-    Route("/docs", pages.docs, methods=["GET"]),
+    Route("/docs", docs.page, methods=["GET"]),
+    Route("/docs/assets/{name}", docs.asset, methods=["GET"]),
+    Route("/docs/plain", pages.docs, methods=["GET"]),
     Route("/openapi.json", pages.openapi, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
@@ -63,6 +66,7 @@ ROUTES = [
     Route("/api/templates/{id}", templates.delete_template, methods=["DELETE"]),
     Route("/api/generate", generate.generate, methods=["POST"]),
     Route("/api/render", render.render, methods=["GET"]),
+    Route("/og/{name}", og.og, methods=["GET"]),
     Route("/api/account", account.account, methods=["GET"]),
     Route("/api/_stats", account.stats, methods=["GET"]),
     Route("/renders/{name}", render.stored, methods=["GET"]),

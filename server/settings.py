@@ -170,6 +170,30 @@ def default_plans() -> dict[str, Plan]:
     }
 
 
+# --- Delivery (issue 15): CDN transform parameters and signed transform URLs -------------------
+class UnsignedTransforms(BaseModel):
+    """Free-form `/src` parameters an account on a plan may use without an `s` signature: every
+    side (after `dpr`) at most `max_side`, and `w` one of `widths` (empty: any). Anything outside
+    needs a signed URL; presets (`?size=`) never do."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_side: int = Field(default=2048, ge=1, le=4096)
+    widths: tuple[int, ...] = ()
+
+
+# The widths a responsive `srcset` usually asks for: few enough that nobody fills the result
+# store with one variant per pixel.
+SRCSET_WIDTHS = (100, 200, 320, 480, 640, 800, 960, 1080, 1280, 1600, 1920, 2048)
+
+
+def default_unsigned() -> dict[str, UnsignedTransforms]:
+    # Free accounts and anonymous uploads sign every free-form URL; paid plans may leave srcset
+    # widths unsigned.
+    return {plan: UnsignedTransforms(widths=SRCSET_WIDTHS) for plan in ("pro", "agency", "scale", "max")}
+# --- end Delivery ------------------------------------------------------------------------------
+
+
 def default_data_dir() -> Path:
     """The data directory when `PINRENDER_DATA_DIR` is not set: the platform's per-user data folder
     (`~/.local/share/pinrender` on Linux, `~/Library/Application Support/pinrender` on macOS), so
@@ -287,6 +311,17 @@ class Settings(BaseSettings):
 
     # Seed 002 (org tokens, `/api/v1/ext/...`): see ExtSettings.
     ext: ExtSettings = Field(default_factory=ExtSettings)
+    # --- Delivery (issue 15) -------------------------------------------------------------------
+    # HMAC keys of the `s` parameter of `/src` transform URLs: the first signs, every one is
+    # accepted, so a key rotates by putting its successor first. Empty: the link secret alone.
+    cdn_signing_keys: list[str] = Field(default_factory=list)
+    # Plan name -> the free-form parameters its accounts may use unsigned (see UnsignedTransforms).
+    cdn_unsigned: dict[str, UnsignedTransforms] = Field(default_factory=default_unsigned)
+    # The format of `/og/...` and `/api/render` when neither the request nor the template names
+    # one: `auto` picks by content (JPEG for photographic cards, palette PNG for flat ones) and
+    # by `Accept`; `png` restores lossless cards.
+    og_default_format: Literal["auto", "png", "jpeg", "webp", "avif"] = "auto"
+    # --- end Delivery -------------------------------------------------------------------------
 
     # Exposes `/api/_stats` (render counters) for benchmarks and debugging; off in production.
     debug_stats: bool = False

@@ -121,8 +121,13 @@ def resize(image: pyvips.Image, rule: str, target: int) -> pyvips.Image:
     if image.get_typeof(FULL_WIDTH):  # shrunk on load: size from the full frame, see decode
         full_w, full_h = int(image.get(FULL_WIDTH)), int(image.get(FULL_HEIGHT))
     width, height = target_size(full_w, full_h, rule, target)
-    if (width, height) == (fw, fh):
-        return image
-    if width > fw or height > fh:  # the loader rounded a pixel short: never upscale for it
-        width, height = min(width, fw), min(height, fh)
-    return per_frame(image, lambda frame: resize_to(frame, width, height))
+    if (width, height) != (fw, fh):
+        if width > fw or height > fh:  # the loader rounded a pixel short: never upscale for it
+            width, height = min(width, fw), min(height, fh)
+        image = per_frame(image, lambda frame: resize_to(frame, width, height))
+    if image.get_typeof(FULL_WIDTH):
+        # Resized, the image's own size is its full size for any step after (a frame).
+        image = image.copy()
+        image.remove(FULL_WIDTH)
+        image.remove(FULL_HEIGHT)
+    return image

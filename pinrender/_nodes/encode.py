@@ -8,6 +8,7 @@ from typing import Any
 import pyvips
 
 from .._codecs import encode, source_format
+from .._codecs.light import AUTO_FORMATS, encode_auto
 from .._errors import RenderError
 from .._formats import FORMATS
 from .._graph import ExecutionContext, Node
@@ -25,7 +26,9 @@ def written_format(requested: str | None, image: Any) -> str:
 
 @dataclass(frozen=True)
 class Encode(Node):
-    """`format=None` keeps the source's format where it can be written (see `written_format`)."""
+    """`format=None` keeps the source's format where it can be written (see `written_format`);
+    `auto` / `auto-webp` write the lightest of a few encodings that still look lossless
+    (`_codecs/light.py`): which one is known only once the pixels are."""
 
     image: Node
     format: str | None
@@ -36,6 +39,9 @@ class Encode(Node):
 
     def run(self, ctx: ExecutionContext, *inputs: Any) -> bytes:
         (image,) = inputs
+        if self.format in AUTO_FORMATS:
+            self._check_size(ctx, image)
+            return encode_auto(image, AUTO_FORMATS[self.format])
         fmt = written_format(self.format, image)
         limit = ctx.services.limits.max_output_pixels
         if isinstance(image, pyvips.Image) and image.width * image.height > limit:
@@ -43,3 +49,9 @@ class Encode(Node):
                               f"limit of {limit} pixels")
         return encode(image, fmt, self.quality, keep_metadata=self.keep_metadata,
                       animated=FORMATS[fmt].animated)
+
+    def _check_size(self, ctx: ExecutionContext, image: Any) -> None:
+        limit = ctx.services.limits.max_output_pixels
+        if isinstance(image, pyvips.Image) and image.width * image.height > limit:
+            raise RenderError(f"the output would be {image.width}x{image.height}, over the "
+                              f"limit of {limit} pixels")

@@ -8,6 +8,8 @@ exception handlers answer by.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -39,6 +41,8 @@ class Operation:
     extra_params: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     # The security schemes that authenticate this operation (the ext family: X-API-Key only).
     security: tuple[str, ...] = ("bearer", "apiKeyHeader", "apiKeyQuery")
+    operation_id: str | None = None  # default: from the method and path (`getV1MediaById`)
+    example: Any = None  # a request body, shown (and sent by "Try it out") in /docs
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
@@ -49,15 +53,35 @@ def operation(**kwargs: Any) -> Callable[[F], F]:
     return tag
 
 
+def operation_id(method: str, path: str) -> str:
+    """`GET /v1/media/{id}` -> `getV1MediaById`: unique per route and method, stable."""
+    words = [method.lower()]
+    for part in path.strip("/").split("/"):
+        if part.startswith("{") and part.endswith("}"):
+            words.append("By" + _camel(part[1:-1]))
+        elif part:
+            words.append(_camel(part))
+    return "".join(words)
+
+
+def _camel(text: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", text) if w)
+
+
 def _query_params(model: type[BaseModel], schema: dict[str, Any]) -> list[dict[str, Any]]:
     params = []
     required = set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
         param = {"name": name, "in": "query", "required": name in required,
                  "description": prop.get("description", "")}
+        if prop.get("examples"):
+            param["example"] = prop["examples"][0]
         # A parameter whose value is JSON text says so with `content`, and the JSON's own schema.
         if prop.get("contentMediaType") == "application/json" and "contentSchema" in prop:
-            param["content"] = {"application/json": {"schema": prop["contentSchema"]}}
+            media: dict[str, Any] = {"schema": prop["contentSchema"]}
+            if "example" in param:  # JSON text in the model: the parsed value here
+                media["example"] = json.loads(param.pop("example"))
+            param["content"] = {"application/json": media}
         else:
             param["schema"] = prop
         params.append(param)
@@ -105,7 +129,8 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
 
     paths: dict[str, dict[str, Any]] = {}
     for route, method, op in ops:
-        item: dict[str, Any] = {"summary": op.summary, "tags": [op.tag], "responses": {}}
+        item: dict[str, Any] = {"operationId": op.operation_id or operation_id(method, route.path),
+                                "summary": op.summary, "tags": [op.tag], "responses": {}}
         params: list[dict[str, Any]] = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in route.param_convertors
@@ -116,8 +141,10 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         if params:
             item["parameters"] = params
         if op.body is not None:
-            item["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": ref_of[op.body]}}}
+            body: dict[str, Any] = {"schema": ref_of[op.body]}
+            if op.example is not None:
+                body["example"] = op.example
+            item["requestBody"] = {"required": True, "content": {"application/json": body}}
         elif op.form is not None:
             item["requestBody"] = {"required": True, "content": {
                 "multipart/form-data": {"schema": ref_of[op.form]}}}
@@ -145,6 +172,10 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
         if op.auth:
             item["security"] = [{scheme: []} for scheme in op.security]
         paths.setdefault(route.path, {})[method] = item
+    taken = [op["operationId"] for item in paths.values() for op in item.values()]
+    duplicates = sorted({name for name in taken if taken.count(name) > 1})
+    if duplicates:  # a programming error: two handlers named alike
+        raise ValueError(f"operationId used twice: {', '.join(duplicates)}")
 
     return {
         "openapi": "3.1.0",
@@ -162,7 +193,7 @@ def build_openapi(routes: Iterable[BaseRoute], *, title: str, version: str) -> d
 
 
 _REASONS = {
-    304: "Not modified: the ETag in If-None-Match still matches",
+    304: "Not modified: the ETag in If-None-Match still matches (no body, nothing rendered)",
     400: "Missing or malformed field", 401: "API key missing, unknown or inactive",
     403: "Not allowed", 404: "Not found", 413: "Too large", 422: "Invalid template or overrides",
     429: "Rate limit or monthly render allowance exceeded", 503: "Busy: retry after Retry-After",

@@ -25,6 +25,7 @@ from pinrender._model import TextLayer
 from pinrender._nodes.clip import Clip
 from pinrender._nodes.composite import Over
 from pinrender._nodes.encode import Encode
+from pinrender._nodes.frame import Frame, Matte
 from pinrender._nodes.group import Group
 from pinrender._nodes.hotspots import HotspotOverlay, Marker
 from pinrender._nodes.image import Fit, Opacity, RoundCorners
@@ -126,6 +127,10 @@ CASES: dict[str, Case] = {
         interpretation="cmyk"))), pinrender.DecodeError),
     "resize": Case(lambda: Resize(Given("full-width", vips_with(FULL_WIDTH, "wide")),
                                   "width", 256), pinrender.DecodeError),
+    "frame": Case(lambda: Frame(Given("full-width", vips_with(FULL_WIDTH, "wide")), 10, 10,
+                                "crop"), pinrender.DecodeError),
+    "matte": Case(lambda: Matte(Given("pillow", RGBA), (1, 2, 3, 255)), pinrender.RenderError,
+                  translated=False),
     "fit": Case(lambda: Fit(damaged_decode(), 60, 40, "cover", "attention"),
                 pinrender.DecodeError),
     "round": Case(lambda: RoundCorners(Given("rgb", RGB), (5.0, 5.0, 5.0, 5.0)),

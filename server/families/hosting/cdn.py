@@ -1,4 +1,5 @@
-"""CDN transforms of seed 001: `GET /src/{team_hash}/{uid}.{ext}?size=s|m|l`.
+"""CDN transforms of seed 001: `GET /src/{team_hash}/{uid}.{ext}?size=s|m|l`, and the
+imgix-compatible parameters of `cdn_params.py` (`w`, `h`, `fit`, `crop`, …; signed with `s`).
 
 The extension picks the format (`auto` picks AVIF, WebP or JPEG from `Accept`), `size` the short
 edge (320/640/1080, never upscaled); no size and the original's own extension serve the original,
@@ -16,17 +17,19 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+import pinrender
+
 from ...backends import ImageRecord
 from ...context import AppContext, get_ctx
 from ...http.common import etag_matches
 from ...http.openapi import operation
-from ...http.visibility import SIGNED_PARAMS, Access, admit
+from ...http.visibility import Access, admit
 from ...services.rendering.service import FORMATS as WRITTEN
+from . import cdn_params
 from .media import find
 from .present import extension, team_of
 from .problems import not_found, problem
 
-SIZES = ("s", "m", "l")
 # What a variant may be asked for by extension: every format the core writes, GIF only as an
 # original (below).
 FORMATS = {name: fmt for name, fmt in WRITTEN.items() if fmt != "gif"}
@@ -37,18 +40,17 @@ ORIGINAL_QUALITY: dict[str, int | None] = {"jpeg": 90, "webp": 90, "avif": 70, "
                                            "gif": None}
 _NAME = re.compile(r"^([a-z0-9]{1,32})\.([a-z0-9]{1,5})$")
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/avif")
-SIZE_PARAM = {"name": "size", "in": "query", "required": False,
-              "schema": {"type": "string", "enum": list(SIZES)},
-              "description": "short edge: s=320, m=640, l=1080 (never upscaled)"}
+ACCEPT_FORMATS = ("avif", "webp")
+
+
+def accepted(accept: str) -> str | None:
+    """The best of AVIF and WebP the `Accept` header names, if any (imgix `auto=format`)."""
+    accept = accept.lower()
+    return next((fmt for fmt in ACCEPT_FORMATS if f"image/{fmt}" in accept), None)
 
 
 def choose_auto(accept: str) -> str:
-    accept = accept.lower()
-    if "image/avif" in accept:
-        return "avif"
-    if "image/webp" in accept:
-        return "webp"
-    return "jpeg"
+    return accepted(accept) or "jpeg"
 
 
 def _headers(ctx: AppContext, access: Access, etag: str, vary: bool) -> dict[str, str]:
@@ -61,34 +63,48 @@ def _headers(ctx: AppContext, access: Access, etag: str, vary: bool) -> dict[str
 
 @operation(summary="An image at a size and format, resized at the edge (private: signed URL or "
            "the owner's key)", tag="hosting", media=(*IMAGE_TYPES, "image/gif"), auth=False,
-           errors=(304, 403, 404), extra_params=(SIZE_PARAM, *SIGNED_PARAMS))
+           errors=(304, 403, 404), query=cdn_params.CdnQuery, operation_id="getCdnImage")
 async def serve(request: Request) -> Response:
     ctx = get_ctx(request)
     match = _NAME.match(request.path_params["name"])
     if match is None:
         raise not_found()
     uid, ext = match.groups()
-    size = request.query_params.get("size")
-    if size is not None and size not in SIZES:
-        raise problem(400, "invalid_size", f"Unknown size {size!r}: use one of s, m, l")
+    query = cdn_params.parse(request)
+    size, frame = query.size, query.frame()
     image = find(ctx, uid, time.time())
     if image is None or team_of(ctx, image) != request.path_params["team_hash"]:
         raise not_found()
     access = admit(request, ctx, image)
+    cdn_params.admit_free_form(request, ctx, image, query)
     original = extension(image)
-    quality = None
-    if size is None and (ext == original or (ext in ("jpg", "jpeg") and original == "jpeg")):
+    is_original = ext == original or (ext in ("jpg", "jpeg") and original == "jpeg")
+    if ext != "auto" and ext not in FORMATS and not is_original:
+        raise problem(400, "unsupported_format", f"Unknown extension {ext!r}: use one of "
+                      "jpeg, jpg, png, webp, avif, auto" + f" or {original} (the original)")
+    quality = query.q
+    negotiated = accepted(request.headers.get("accept", "")) if query.auto else None
+    if negotiated is not None or query.fm is not None:
+        fmt = negotiated or FORMATS[query.fm or "jpeg"]
+    elif size is None and not frame and is_original:
         if original not in ORIGINAL_QUALITY:
             return await _attachment(ctx, request, image, access)
         # The original, re-encoded from its pixels in its own format: never the uploaded bytes.
-        fmt, quality = original, ORIGINAL_QUALITY[original]
-    elif ext != "auto" and ext not in FORMATS:
-        raise problem(400, "unsupported_format", f"Unknown extension {ext!r}: use one of "
-                      "jpeg, jpg, png, webp, avif, auto" + f" or {original} (the original)")
-    else:
-        fmt = choose_auto(request.headers.get("accept", "")) if ext == "auto" else FORMATS[ext]
-    prepared = ctx.render.prepare_transform(image, size=size, format=fmt, quality=quality)
-    headers = _headers(ctx, access, prepared.etag, ext == "auto")
+        fmt, quality = original, quality or ORIGINAL_QUALITY[original]
+    elif ext == "auto":
+        fmt = choose_auto(request.headers.get("accept", ""))
+    elif ext in FORMATS:
+        fmt = FORMATS[ext]
+    else:  # the original's own format, asked to change size: not a format variants are made in
+        raise problem(400, "unsupported_format", f"Variants of a {original} are made as jpeg, "
+                      "jpg, png, webp, avif or auto")
+    try:
+        prepared = ctx.render.prepare_transform(image, size=size, format=fmt, quality=quality,
+                                                frame=frame)
+    except pinrender.TemplateError as exc:  # the core names the option (size with w, bad crop)
+        raise problem(400, "invalid_parameter", f"Parameter {exc.path or 'query'!r}: {exc.message} "
+                      f"(parameters: {', '.join(cdn_params.ALLOWED)})") from None
+    headers = _headers(ctx, access, prepared.etag, ext == "auto" or query.auto is not None)
     if etag_matches(request, prepared.etag):
         return Response(status_code=304, headers=headers)
     output = (await ctx.render.obtain(prepared, fresh=not ctx.settings.store_transforms)).output

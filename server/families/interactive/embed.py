@@ -69,7 +69,7 @@ async def rotate_embed_key(request: Request, ctx: AppContext, who: Principal) ->
 
 
 @operation(summary="Render-time JSON for the widget (no API key; gated by the embed key)",
-           tag="embeds", query=EmbedDataQuery, auth=False, errors=(403, 404))
+           tag="embeds", query=EmbedDataQuery, auth=False, errors=(304, 403, 404))
 async def embed_data(request: Request) -> Response:
     ctx = get_ctx(request)
     query = validate(EmbedDataQuery, dict(request.query_params))

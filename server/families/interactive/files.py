@@ -71,7 +71,7 @@ async def deliver(request: Request, ctx: AppContext, prepared: Prepared, account
 
 
 @operation(summary="A WebP width variant: {unique_id}_{256|512|720|1024|1500|2000|alias}.webp",
-           tag="files", media=("image/webp",), auth=False, errors=(403, 404, 503),
+           tag="files", media=("image/webp",), auth=False, errors=(304, 403, 404, 503),
            extra_params=SIGNED_PARAMS)
 async def variant(request: Request) -> Response:
     ctx = get_ctx(request)
@@ -88,7 +88,7 @@ async def variant(request: Request) -> Response:
 
 
 @operation(summary="The share card: the image with numbered hotspot markers (og:image)",
-           tag="files", media=("image/png",), auth=False, errors=(403, 404, 503),
+           tag="files", media=("image/png",), auth=False, errors=(304, 403, 404, 503),
            extra_params=SIGNED_PARAMS)
 async def card(request: Request) -> Response:
     ctx = get_ctx(request)

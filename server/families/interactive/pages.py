@@ -45,7 +45,7 @@ def script_json(value: Any) -> str:
 
 
 @operation(summary="The embed widget script (dependency-free)", tag="embeds",
-           media=("text/javascript",), auth=False)
+           media=("text/javascript",), auth=False, errors=(304,))
 async def widget(request: Request) -> Response:
     headers = {"ETag": WIDGET_ETAG, "Cache-Control": "public, max-age=3600"}
     if etag_matches(request, WIDGET_ETAG):

@@ -11,11 +11,15 @@ from ...http.bodies import settings_body
 from ...http.common import prepare, server_timing
 from ...http.errors import ApiError
 from ...http.openapi import operation
+from .examples import example_id
 from .schemas import GenerateRequest, GenerateResponse, GenerateResult
 
 
 @operation(summary="Render a template and store the image", tag="render", body=GenerateRequest,
-           response=GenerateResponse, enveloped=False, errors=(404, 413, 422, 429, 503))
+           response=GenerateResponse, enveloped=False, errors=(404, 413, 422, 429, 503),
+           example={"templateId": example_id("blog-og"), "format": "jpeg",
+                    "variables": {"title": "Hello from the API docs", "author": "Ada Lovelace"},
+                    "layers": {"subtitle": {"color": "#ffd166"}}})
 async def generate(request: Request) -> Response:
     ctx = get_ctx(request)
     who = authenticate(request, ctx, "write")

@@ -9,12 +9,13 @@ from starlette.responses import Response
 
 from pinrender.urls import verify_signature
 
-from ...context import get_ctx
+from ...backends import TemplateRecord
+from ...context import AppContext, get_ctx
 from ...http.bodies import validate
 from ...http.common import etag_matches, json_param, prepare, server_timing
 from ...http.errors import ApiError
 from ...http.openapi import operation
-from ...services.rendering.service import BY_EXTENSION
+from ...services.rendering.service import BY_EXTENSION, Prepared
 from .schemas import RenderQuery
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/avif")
@@ -23,7 +24,8 @@ _STORED = re.compile(r"^([0-9a-f]{16,64})\.([a-z]{3,4})$")
 
 
 @operation(summary="Render a public template to an image (no key, not counted)", tag="render",
-           query=RenderQuery, media=IMAGE_TYPES, auth=False, errors=(403, 404, 422, 503))
+           query=RenderQuery, media=IMAGE_TYPES, auth=False, errors=(304, 403, 404, 422, 503),
+           operation_id="renderTemplate")
 async def render(request: Request) -> Response:
     ctx = get_ctx(request)
     query = validate(RenderQuery, dict(request.query_params))
@@ -42,10 +44,32 @@ async def render(request: Request) -> Response:
         ):
             raise ApiError(403, "signature: missing or invalid for this template", field="signature")
 
+    fmt, vary = output_format(request, ctx, record, query.format)
+    prepared = prepare(ctx, record, layers, variables, fmt, query.quality)
+    return await respond(request, ctx, prepared, vary=vary)
+
+
+def output_format(request: Request, ctx: AppContext, record: TemplateRecord,
+                  asked: str | None) -> tuple[str, bool]:
+    """The format to render: the one asked for, else the template's default, else the server's;
+    `auto` becomes `auto-webp` for clients whose Accept takes WebP (then the answer varies by
+    Accept). Returns (format, varies by Accept)."""
+    fmt = asked or ctx.render.template(record)[0].format or ctx.settings.og_default_format
+    if fmt != "auto":
+        return fmt, False
+    if "image/webp" in request.headers.get("accept", "").lower():
+        return "auto-webp", True
+    return "auto", True
+
+
+async def respond(request: Request, ctx: AppContext, prepared: Prepared, *, vary: bool = False
+                  ) -> Response:
+    """A public render's answer: 304 from the key alone, else the pixels (not stored)."""
     # The key exists before any pixel: a matching If-None-Match costs no render at all.
-    prepared = prepare(ctx, record, layers, variables, query.format, query.quality)
     headers = {"ETag": prepared.etag,
                "Cache-Control": f"public, max-age={ctx.settings.render_max_age}"}
+    if vary:
+        headers["Vary"] = "Accept"
     if etag_matches(request, prepared.etag):
         return Response(status_code=304, headers=headers)
     # Public renders are not counted, so not stored: a cache of them could be filled by anyone.
@@ -56,7 +80,7 @@ async def render(request: Request) -> Response:
 
 
 @operation(summary="A stored render, by content key (immutable)", tag="render", media=IMAGE_TYPES,
-           auth=False, errors=(404,))
+           auth=False, errors=(304, 404))
 async def stored(request: Request) -> Response:
     ctx = get_ctx(request)
     match = _STORED.match(request.path_params["name"])

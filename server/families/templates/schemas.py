@@ -51,6 +51,27 @@ class _AsTemplate:
 TemplateJson = Annotated[dict[str, Any], _AsTemplate]
 
 
+# The body "Try it out" sends in /docs: a small card with one variable and a light default.
+EXAMPLE_TEMPLATE: dict[str, Any] = {
+    "name": "Release card", "description": "An og:image for release notes", "public": True,
+    "jsonData": {
+        "canvas": {"width": 1200, "height": 630,
+                   "background": {"type": "linear-gradient", "angle": 135,
+                                  "stops": [{"color": "#1d3557", "offset": 0},
+                                            {"color": "#457b9d", "offset": 1}]}},
+        "layers": [
+            {"name": "title", "type": "text", "x": 80, "y": 200, "width": 1040, "height": 220,
+             "text": "{{title}}", "fontSize": 72, "fontWeight": "bold", "color": "#ffffff",
+             "autoFit": True, "maxLines": 2},
+            {"name": "badge", "type": "rect", "x": 80, "y": 120, "width": 160, "height": 8,
+             "fill": "#e63946", "borderRadius": 4},
+        ],
+        "variables": [{"name": "title", "default": "Version 2.0 is out"}],
+        "format": "auto",
+    },
+}
+
+
 class TemplateCreate(Strict):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
@@ -150,14 +171,19 @@ def _json_text(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 class RenderQuery(Strict):
-    templateId: UUID
+    templateId: UUID = Field(examples=["ea8fde12-00a5-58d5-b894-8065774ecf7e"],
+                             description="a public template (the example is blog-og, loaded at start)")
     layers: str | None = Field(default=None, description="URL-encoded JSON: layer name -> properties",
+                               examples=['{"subtitle": {"color": "#ffd166"}}'],
                                json_schema_extra=_json_text(
                                    {"type": "object", "additionalProperties": {"type": "object"}}))
     variables: str | None = Field(default=None, description="URL-encoded JSON object",
+                                  examples=['{"title": "Hello from the API docs"}'],
                                   json_schema_extra=_json_text({"type": "object", "additionalProperties": {
                                       "anyOf": [{"type": "string"}, {"type": "number"}]}}))
-    format: Format = "png"
+    format: Format | Literal["auto"] | None = Field(
+        default=None, description="default: the template's `format`, else the server's "
+        "(`auto`: the lightest JPEG or palette PNG that looks lossless, WebP when Accept takes it)")
     quality: int | None = Field(default=None, ge=1, le=100)
     signature: str | None = Field(default=None, max_length=200,
                                   description="HMAC, for templates that require it")

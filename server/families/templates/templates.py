@@ -15,7 +15,7 @@ from ...http.bodies import settings_body, validate
 from ...http.common import check_template_json, template_id
 from ...http.errors import ApiError, ok
 from ...http.openapi import operation
-from .schemas import PageQuery, TemplateCreate, TemplateList, TemplateOut, TemplateUpdate
+from .schemas import EXAMPLE_TEMPLATE, PageQuery, TemplateCreate, TemplateList, TemplateOut, TemplateUpdate
 
 _NOT_FOUND = "Template not found"
 
@@ -31,7 +31,7 @@ def _owned(request: Request, principal_account: int) -> TemplateRecord:
 
 
 @operation(summary="Create a template", tag="templates", body=TemplateCreate,
-           response=TemplateOut, status=201, errors=(403, 413, 422))
+           response=TemplateOut, status=201, errors=(403, 413, 422), example=EXAMPLE_TEMPLATE)
 async def create_template(request: Request) -> Response:
     ctx = get_ctx(request)
     who = authenticate(request, ctx, "write")

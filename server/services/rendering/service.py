@@ -14,7 +14,7 @@ import hashlib
 import json
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -134,7 +134,8 @@ class RenderService:
         self, record: TemplateRecord, layers: Any = None, variables: Any = None,
         format: str = "png", quality: int | None = None, images: StoredImages | None = None,
     ) -> Prepared:
-        fmt = FORMATS[format]
+        # `auto` formats are the core's too: the bytes say which format came out (`Output.format`).
+        fmt = format if format in pinrender.AUTO_FORMATS else FORMATS[format]
         template, record = self.template(record)
         renderer = self.renderer
         if images is not None and (mentions(layers, variables)
@@ -203,11 +204,13 @@ class RenderService:
 
     def prepare_transform(
         self, image: ImageRecord, *, size: str | None = None, width: int | str | None = None,
-        format: str = "webp", quality: int | None = None,
+        format: str = "webp", quality: int | None = None, frame: Mapping[str, Any] | None = None,
     ) -> Prepared:
-        """A size/format variant of a stored original, keyed like a render (see `prepare`)."""
+        """A size/format variant of a stored original, keyed like a render (see `prepare`);
+        `frame` holds the core's imgix-style options (`w`, `h`, `fit`, `crop`, `focal`, ...)."""
         plan = self.renderer.plan_transform(stored_original(image), size=size, width=width,
-                                            format=FORMATS[format], quality=quality)
+                                            format=FORMATS[format], quality=quality,
+                                            **dict(frame or {}))
         return self.prepared(pinrender.content_key("image-variant", plan.key), plan, image)
 
     def prepare_card(self, image: ImageRecord, *, width: int) -> Prepared:
@@ -322,7 +325,8 @@ class RenderService:
 
     async def store(self, prepared: Prepared, output: Output, account_id: int | None) -> None:
         record = ResultRecord(
-            key=prepared.key, blob_key=prepared.blob_key, media_type=output.media_type,
+            key=prepared.key, blob_key=result_blob_key(prepared.key, output.format),
+            media_type=output.media_type,
             size=len(output.data), account_id=account_id, template_id=prepared.template_id,
         )
 

@@ -183,7 +183,8 @@ async def _render_through_the_app(settings: Any, brand: Path) -> None:
         for layout, expected in ((card(BRAND), pinrender.Renderer(fonts=[brand]).render(card(BRAND))),
                                  (card("Pinrender Other", 700), None)):
             template = await api.create(key, layout)
-            r = await api.client.get("/api/render", params={"templateId": template["id"]})
+            r = await api.client.get("/api/render", params={"templateId": template["id"],
+                                                            "format": "png"})
             assert r.status_code == 200, r.text
             assert dark(pixels(r.content)) > 500
             if expected is not None:

@@ -101,3 +101,44 @@ async def test_405_names_every_method_of_the_path(api: Api) -> None:
     r = await api.client.request("PATCH", "/api/images")
     assert r.status_code == 405 and r.json() == {"success": False, "error": "Method not allowed",
                                                 "code": 405}
+
+
+async def test_every_operation_has_an_id_a_summary_and_its_304(api: Api) -> None:
+    doc = await document(api)
+    ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids)) and all(ids)
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            assert op["summary"], (method, path)
+    # Everything answered with an ETag documents its 304 (no body).
+    for path in ("/api/render", "/og/{name}", "/src/{team_hash}/{name}", "/renders/{name}",
+                 "/files/{name}"):
+        response = doc["paths"][path]["get"]["responses"]["304"]
+        assert "content" not in response, path
+    assert doc["paths"]["/og/{name}"]["get"]["operationId"] == "getOgImage"
+    assert doc["paths"]["/v1/media/{id}"]["get"]["operationId"] == "getV1MediaById"
+
+
+async def test_the_main_calls_have_examples(api: Api) -> None:
+    doc = await document(api)
+    paths = doc["paths"]
+    generate = paths["/api/generate"]["post"]["requestBody"]["content"]["application/json"]
+    assert generate["example"]["variables"]["title"]
+    create = paths["/api/templates"]["post"]["requestBody"]["content"]["application/json"]
+    assert create["example"]["jsonData"]["layers"]
+    render = {p["name"]: p for p in paths["/api/render"]["get"]["parameters"]}
+    assert render["templateId"]["example"] and render["layers"]["content"]["application/json"]["example"]
+    cdn = {p["name"]: p for p in paths["/src/{team_hash}/{name}"]["get"]["parameters"]}
+    assert {"w", "h", "fit", "crop", "fp-x", "fp-y", "q", "fm", "auto", "dpr", "bg", "s",
+            "size"} <= set(cdn)
+    assert cdn["w"]["example"] == 300
+
+
+async def test_the_template_body_shows_every_layer_type(api: Api) -> None:
+    """jsonData is described by the core's own model, the one that validates it."""
+    doc = await document(api)
+    text = str(doc["components"]["schemas"])
+    for kind in ("TextLayer", "ImageLayer", "RectLayer", "StackLayer", "Canvas", "Variable"):
+        assert kind in text, kind
+    for prop in ("fontSize", "objectFit", "borderRadius", "letterSpacing", "maxLines"):
+        assert prop in text, prop

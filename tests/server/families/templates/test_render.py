@@ -52,8 +52,9 @@ async def test_if_none_match_is_304_without_rendering(api: Api) -> None:
 async def test_304_needs_no_prior_render(api: Api) -> None:
     t = await api.create(api.key())
     params = q(t["id"], {"title": {"text": "never rendered"}})
+    # No format asked: the server's light default, `auto` (no Accept: JPEG or palette PNG).
     key = api.ctx.render.prepare(api.ctx.meta.templates.get(t["id"]),
-                                 {"title": {"text": "never rendered"}}).etag
+                                 {"title": {"text": "never rendered"}}, format="auto").etag
     r = await api.client.get("/api/render", params=params, headers={"If-None-Match": key})
     assert r.status_code == 304 and await api.renders() == 0
 
