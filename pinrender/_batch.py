@@ -106,14 +106,15 @@ def _column_of(error: PinrenderError, row: Mapping[str, Any]) -> str | None:
 def render_many(template: Any, rows: Iterable[Mapping[str, Any]], *, format: str = "png",
                 quality: int | None = None, workers: int = 1, window: int | None = None,
                 renderer: Renderer | None = None,
-                skip: Callable[[int, str], bool] | None = None) -> Iterator[BatchResult]:
+                skip: Callable[[int, Mapping[str, Any], str], bool] | None = None,
+                ) -> Iterator[BatchResult]:
     """Render `template` once per row, yielding a BatchResult per row in input order.
 
     A bad row yields its error and the batch goes on. `workers` threads render at once (libvips
     releases the GIL while it works); at most `window` rows (default 4 per worker) are held at a
     time. `renderer` defaults to the process-wide one; its cache is what the rows share.
-    `skip(index, key)` is asked before each render: True yields the row as skipped, unrendered
-    (the command line's `--resume` uses it).
+    `skip(index, row, key)` is asked before each render (on a worker thread): True yields the row
+    as skipped, unrendered (the command line's `--resume` uses it).
     """
     if workers < 1:
         raise ValueError("workers must be at least 1")
@@ -134,7 +135,7 @@ def render_many(template: Any, rows: Iterable[Mapping[str, Any]], *, format: str
             plan = renderer.plan(spec, overrides, variables=variables, format=format,
                                  quality=quality)
             key = plan.key
-            if skip is not None and skip(index, key):
+            if skip is not None and skip(index, row, key):
                 return BatchResult(index, row, key=key, skipped=True)
             return BatchResult(index, row, key=key, data=renderer.result(plan).data)
         except PinrenderError as exc:

@@ -121,7 +121,7 @@ def test_skip_is_asked_with_the_key_before_rendering(background: bytes) -> None:
     template = card(background)
     done = {pinrender.Renderer().render_key(template, variables={"title": "b"})}
     results = list(pinrender.render_many(template, [{"title": t} for t in "abc"],
-                                         renderer=renderer, skip=lambda i, key: key in done))
+                                         renderer=renderer, skip=lambda i, row, key: key in done))
     assert [r.skipped for r in results] == [False, True, False]
     assert results[1].data is None and results[1].key in done
     assert renderer.stats["encode"] == 2
