@@ -46,6 +46,7 @@ EXPOSED_HEADERS = [
 
 ROUTES = [
     Route("/", pages.home, methods=["GET"]),
+    Route("/playground", pages.playground, methods=["GET"]),
     Route("/docs", pages.docs, methods=["GET"]),
     Route("/openapi.json", pages.openapi, methods=["GET"]),
     Route("/api/templates", templates.list_templates, methods=["GET"]),
