@@ -171,3 +171,34 @@ def test_unusable_inputs_fail_with_one_line(template: Path, tmp_path: Path, rows
     assert done.returncode == 1
     assert message in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_terminal_gets_a_live_progress_bar(template: Path, tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    rows = write_csv(tmp_path / "rows.csv", ["title"] + [f"Card {i}" for i in range(4)])
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "pinrender", "batch", str(template), str(rows),
+                             "-o", str(tmp_path / "out")], stderr=slave,
+                            stdout=subprocess.DEVNULL)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.wait(60) == 0
+    text = shown.decode()
+    assert "4/4" in text and "row/s" in text  # done/total and the rate, redrawn in place
+    assert "\r" in text and "batch: 4/4 rows" not in text  # the bar, not the plain lines
+    assert "4 rendered" in text
