@@ -324,6 +324,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def cmd_batch(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise CliError(f"--workers {args.workers}: use 1 or more")
+    if args.quality is not None and not 1 <= args.quality <= 100:
+        raise CliError(f"--quality {args.quality}: use 1-100")
     try:
         template = pinrender.parse_template(args.template)
     except pinrender.PinrenderError as exc:

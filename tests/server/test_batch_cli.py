@@ -173,6 +173,21 @@ def test_unusable_inputs_fail_with_one_line(template: Path, tmp_path: Path, rows
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--workers", "0"], "--workers 0: use 1 or more"),
+    (["--quality", "101"], "--quality 101: use 1-100"),
+    (["--template", "missing.json"], "missing.json"),
+])
+def test_bad_options_fail_before_any_row(template: Path, tmp_path: Path, argv: list[str],
+                                         message: str) -> None:
+    rows = write_csv(tmp_path / "rows.csv", ["title", "One"])
+    if argv[0] == "--template":
+        template, argv = tmp_path / argv[1], []
+    done = batch(template, rows, "-o", tmp_path / "out", *argv)
+    assert done.returncode == 1 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_a_terminal_gets_a_live_progress_bar(template: Path, tmp_path: Path) -> None:
     import fcntl
