@@ -25,6 +25,7 @@ from itertools import islice
 from typing import Any
 
 from ._errors import PinrenderError, TemplateError
+from ._formats import output_format, output_quality
 from ._model import Template, walk
 from ._renderer import Renderer
 from ._resolve import parse_template
@@ -110,9 +111,10 @@ def render_many(template: Any, rows: Iterable[Mapping[str, Any]], *, format: str
                 ) -> Iterator[BatchResult]:
     """Render `template` once per row, yielding a BatchResult per row in input order.
 
-    A bad row yields its error and the batch goes on. `workers` threads render at once (libvips
-    releases the GIL while it works); at most `window` rows (default 4 per worker) are held at a
-    time. `renderer` defaults to the process-wide one; its cache is what the rows share.
+    The template, `format` and `quality` are checked when called (TemplateError); a bad row
+    yields its error and the batch goes on. `workers` threads render at once (libvips releases
+    the GIL while it works); at most `window` rows (default 4 per worker) are held at a time.
+    `renderer` defaults to the process-wide one; its cache is what the rows share.
     `skip(index, row, key)` is asked before each render (on a worker thread): True yields the row
     as skipped, unrendered (the command line's `--resume` uses it).
     """
@@ -122,11 +124,19 @@ def render_many(template: Any, rows: Iterable[Mapping[str, Any]], *, format: str
         from . import default_renderer
 
         renderer = default_renderer()
+    output_format(format)  # a bad format or quality fails the call, not every row
+    output_quality(quality)
     spec = template if isinstance(template, Template) else parse_template(template)
     reads = columns(spec)
     held = max(window or 4 * workers, workers)
+    # Checked above, when called; the rows are read only as the results are asked for.
+    return _results(_one_row(renderer, spec, reads, format, quality, skip), rows, workers, held)
 
-    def one(index: int, row: Mapping[str, Any]) -> BatchResult:
+
+def _one_row(renderer: Renderer, spec: Template, reads: Columns, format: str,
+             quality: int | None, skip: Callable[[int, Mapping[str, Any], str], bool] | None,
+             ) -> Callable[[int, Any], BatchResult]:
+    def one(index: int, row: Any) -> BatchResult:
         key: str | None = None
         try:
             if not isinstance(row, Mapping):
@@ -141,6 +151,11 @@ def render_many(template: Any, rows: Iterable[Mapping[str, Any]], *, format: str
         except PinrenderError as exc:
             return BatchResult(index, row, key=key, error=exc, column=_column_of(exc, row))
 
+    return one
+
+
+def _results(one: Callable[[int, Any], BatchResult], rows: Iterable[Any], workers: int,
+             held: int) -> Iterator[BatchResult]:
     numbered = enumerate(rows)
     if workers == 1:
         for index, row in numbered:

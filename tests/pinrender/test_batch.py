@@ -140,3 +140,14 @@ def test_order_and_errors_hold_for_any_mix_of_rows(kinds: list[str], workers: in
     assert [r.row["n"] for r in results] == list(range(len(kinds)))
     assert [r.ok for r in results] == [k == "ok" for k in kinds]
     assert all(r.column == "box.fill" for r in results if not r.ok)
+
+
+def test_the_template_and_options_are_checked_when_called(background: bytes) -> None:
+    with pytest.raises(pinrender.TemplateError):
+        pinrender.render_many({"canvas": {"width": 0, "height": 10}}, [{}])
+    with pytest.raises(pinrender.TemplateError, match="format"):
+        pinrender.render_many(card(background), [{}], format="bmp-ish")
+    with pytest.raises(pinrender.TemplateError, match="quality"):
+        pinrender.render_many(card(background), [{}], format="webp", quality=0)
+    with pytest.raises(ValueError, match="workers"):
+        pinrender.render_many(card(background), [{}], workers=0)
