@@ -15,7 +15,6 @@ import pytest
 from PIL import Image
 
 import pinrender
-from pinrender_server.services.accounts import issue_key
 from pinrender_server.settings import Settings
 from tests.images import jpeg, png
 from tests.server.conftest import open_api
@@ -166,7 +165,3 @@ def test_sync_client_against_a_real_server(served: tuple[str, str], tmp_path: Pa
         with pytest.raises(pinrender._client.NotFound):
             client.get_template("00000000-0000-4000-8000-000000000000")
 
-
-def test_issue_key_is_the_one_the_tests_use() -> None:
-    # Guards the fixtures above: keys come from the service's own issuing, not a made-up string.
-    assert callable(issue_key)
