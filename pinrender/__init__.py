@@ -6,6 +6,8 @@
     key = pinrender.render_key("card.json", {"title": {"text": "Hello"}})   # the ETag, no pixels
     webp = pinrender.transform("photo.jpg", size="m", format="webp")
     card = pinrender.hotspot_card("photo.jpg", [{"x": 30, "y": 40}])   # numbered markers drawn in
+    for row in pinrender.render_many("card.json", rows, workers=2): ...   # one result per row
+    client = pinrender.Client("https://img.example.com", api_key="...")   # the HTTP API
 
 A stored object (`pinrender.stored(name, digest)`) is keyed by its digest and read through the
 renderer's `store`: `Renderer(store=blobs.get)`. `pinrender.cli` is the extensible command line.
@@ -16,6 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from ._batch import BatchResult, render_many
 from ._errors import (
     DecodeError,
     FetchError,
@@ -41,6 +44,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AUTO_FORMATS",
+    "ApiError",
+    "AsyncClient",
+    "BatchResult",
+    "Client",
     "DEFAULT_LIMITS",
     "DecodeError",
     "FORMATS",
@@ -80,6 +87,7 @@ __all__ = [
     "probe",
     "render",
     "render_key",
+    "render_many",
     "resolve",
     "shaping_status",
     "source_ref",
@@ -186,6 +194,10 @@ def __getattr__(name: str) -> Any:
         from . import _sources
 
         return getattr(_sources, name)
+    if name in ("ApiError", "AsyncClient", "Client"):
+        from . import _client  # httpx: only for programs that talk to a server
+
+        return getattr(_client, name)
     if name == "ProbeInfo":
         from ._codecs import ProbeInfo
 

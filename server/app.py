@@ -52,6 +52,7 @@ EXPOSED_HEADERS = [
 
 ROUTES = [
     Route("/", pages.home, methods=["GET"]),
+    Route("/playground", pages.playground, methods=["GET"]),
     Route("/docs", docs.page, methods=["GET"]),
     Route("/docs/assets/{name}", docs.asset, methods=["GET"]),
     Route("/docs/plain", pages.docs, methods=["GET"]),

@@ -1,4 +1,5 @@
-"""The `pinrender` command: the core's `render` and `fonts`, plus `serve`, `worker` and `keys`.
+"""The `pinrender` command: the core's `render` and `fonts`, plus `serve`, `worker`, `keys`,
+`tokens` and `batch`.
 
 Expected failures print one line on stderr and exit non-zero; tracebacks are for bugs only.
 """
@@ -254,6 +255,16 @@ def _add_token_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     for sub in subs:
         sub.add_argument("--org", type=int, required=True, help="the organisation (account) id")
         sub.add_argument("--data-dir", help=f"data directory ({DATA_DIR_DEFAULT})")
+BATCH_FORMATS = ["png", "jpeg", "jpg", "webp", "avif"]
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .cli_batch import BatchError, run_batch  # loaded for `batch` only
+
+    try:
+        return run_batch(args)
+    except BatchError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _base_parser() -> argparse.ArgumentParser:
@@ -310,6 +321,27 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (create, listing, revoke):
         sub.add_argument("--data-dir", help=f"data directory ({DATA_DIR_DEFAULT})")
     _add_token_commands(commands)
+
+    batch = commands.add_parser(
+        "batch", help="render a template once per row of a CSV, JSONL or JSON file",
+        description="Columns fill the template's variables; `layer.property` columns override "
+                    "layers. Bad rows go to DIR/errors.jsonl and the batch goes on (exit status "
+                    "1 when any row failed). CSV and JSONL are streamed; a .json array is read "
+                    "whole.")
+    batch.add_argument("template", help="template jsonData file")
+    batch.add_argument("rows", help="rows: .csv (a header row), .jsonl or .json (an array)")
+    batch.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    batch.add_argument("--name", metavar="COLUMN|PATTERN",
+                       help="file names: a column's value, or a pattern such as "
+                            "'card-{row:05d}-{slug}' ({row} 1-based, {index} 0-based; "
+                            "default {row:06d})")
+    batch.add_argument("--format", default="png", choices=BATCH_FORMATS)
+    batch.add_argument("--quality", type=int, help="1-100, for lossy formats")
+    batch.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
+                       help="rows rendered at once (default: the cores, up to 4)")
+    batch.add_argument("--resume", action="store_true",
+                       help="skip rows whose file exists with the same render key")
+    batch.set_defaults(server_handler=cmd_batch)
     return parser
 
 

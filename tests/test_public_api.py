@@ -18,18 +18,19 @@ import pinrender
 pytestmark = pytest.mark.timeout(120)
 
 PUBLIC = [
-    "AUTO_FORMATS", "DEFAULT_LIMITS", "DecodeError", "FORMATS", "FetchError", "FontError", "ImageFormat",
+    "AUTO_FORMATS", "ApiError", "AsyncClient", "BatchResult", "Client",
+    "DEFAULT_LIMITS", "DecodeError", "FORMATS", "FetchError", "FontError", "ImageFormat",
     "Layout", "LimitError", "Limits", "Line", "LineSpan", "PinrenderError", "ProbeInfo", "RenderError",
     "RenderResult", "RenderTimeout", "Renderer", "ResultCache", "SIZE_PRESETS", "SafeLoader",
     "Services", "SourceError", "SourceRef", "Template", "TemplateError", "TextBlock",
     "VARIANT_ALIASES", "VARIANT_WIDTHS", "content_key", "default_fonts", "default_renderer",
     "hotspot_card", "hotspot_card_key", "image_format", "layout", "parse_template", "probe",
-    "render", "render_key", "resolve", "shaping_status", "source_ref", "stored", "transform",
+    "render", "render_key", "render_many", "resolve", "shaping_status", "source_ref", "stored", "transform",
     "transform_key", "verify",
 ]
 FUNCTIONS = {"content_key", "default_fonts", "default_renderer", "hotspot_card",
              "hotspot_card_key", "image_format", "layout", "parse_template", "probe", "render",
-             "render_key", "resolve", "shaping_status", "source_ref", "stored", "transform",
+             "render_key", "render_many", "resolve", "shaping_status", "source_ref", "stored", "transform",
              "transform_key", "verify"}
 INSTANCES = {"AUTO_FORMATS": "dict", "DEFAULT_LIMITS": "Limits", "FORMATS": "mappingproxy", "SIZE_PRESETS": "dict",
              "VARIANT_ALIASES": "dict", "VARIANT_WIDTHS": "tuple"}

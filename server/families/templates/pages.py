@@ -1,4 +1,4 @@
-"""HTML pages and the OpenAPI document: `/`, `/docs`, `/openapi.json`.
+"""HTML pages and the OpenAPI document: `/`, `/playground`, `/docs`, `/openapi.json`.
 
 Pages are self-contained (no CDN scripts or fonts): users and tests may be offline. Every value that
 comes from data is escaped.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -72,6 +73,7 @@ async def home(request: Request) -> Response:
     listing = "".join(cards) or _no_templates(ctx.settings.load_examples)
     return _page("pinrender", (
         "<h1>pinrender</h1><p>Templated images over HTTP. "
+        "<a href='/playground'>Template playground</a> · "
         "<a href='/docs'>API documentation</a> · <a href='/openapi.json'>OpenAPI</a></p>"
         f"<h2>Public templates</h2>{listing}"
     ))
@@ -124,3 +126,70 @@ async def docs(request: Request) -> Response:
     for name, schema in doc["components"]["schemas"].items():
         parts.append(f"<h3 id='{escape(name, quote=True)}'>{escape(name)}</h3>{_schema_block(schema)}")
     return _page("pinrender API", "".join(parts))
+
+
+# -- the template playground -------------------------------------------------------------------
+_PLAYGROUND_JS = (Path(__file__).parent / "playground.js").read_text(encoding="utf-8")
+_PLAYGROUND_STYLE = """
+.pg{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:24px;align-items:start}
+@media (max-width:800px){.pg{grid-template-columns:1fr}}
+.pg label{display:block;font-weight:600;margin:12px 0 4px}
+.pg textarea{height:8em;resize:vertical;tab-size:2}.pg #jsonData{height:26em}
+.pg textarea[aria-invalid=true]{outline:2px solid #c1121f}
+.err{color:#c1121f;margin:4px 0;white-space:pre-wrap}
+.note{color:#555;font-size:13px}#preview{max-width:100%;border:1px solid #ddd;background:#fafafa}
+:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}
+.row{display:flex;gap:8px;align-items:center;flex-wrap:wrap}
+input[type=password],select{font:inherit;padding:4px;min-width:16em}
+button{font:inherit;padding:4px 12px}
+"""
+
+
+def _playground_data(records: list[Any]) -> str:
+    """Public templates for the picker, as JSON that cannot end the <script> it sits in."""
+    items = [{"id": t.id, "name": t.name, "version": t.version, "public": True,
+              "requireSignature": t.require_signature, "jsonData": t.json_data} for t in records]
+    return (json.dumps(items).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+
+
+async def playground(request: Request) -> Response:
+    ctx = get_ctx(request)
+    body = f"""<h1>Template playground</h1>
+<p><a href='/'>Home</a> · <a href='/docs'>API</a>. Edit a template and see it rendered through
+<code>/api/render</code>. With an API key you can save your own templates.</p>
+<style>{_PLAYGROUND_STYLE}</style>
+<div class=row><label for=key>API key (kept in this tab only)</label>
+<input type=password id=key autocomplete=off spellcheck=false placeholder="pk_…"
+ aria-describedby=key-error><button type=button id=forget>Forget key</button>
+<span id=key-error class=err role=alert></span></div>
+<div class=row><label for=template>Template</label><select id=template></select>
+<span id=version class=note></span></div>
+<div class=pg><div>
+<label for=jsonData>jsonData</label>
+<textarea id=jsonData spellcheck=false aria-describedby="jsonData-error structural"></textarea>
+<p id=jsonData-error class=err role=alert hidden></p><p id=structural class=note></p>
+<label for=layers>Layer overrides <span class=note>{{"title": {{"text": "…"}}}}</span></label>
+<textarea id=layers spellcheck=false aria-describedby=layers-error></textarea>
+<p id=layers-error class=err role=alert hidden></p>
+<label for=variables>Variables <span class=note>{{"author": "…"}}</span></label>
+<textarea id=variables spellcheck=false aria-describedby=variables-error></textarea>
+<p id=variables-error class=err role=alert hidden></p>
+<div class=row><button type=button id=save disabled>Save (Ctrl+S)</button>
+<span id=saved class=note role=status></span><span id=save-note class=note></span></div>
+</div><div>
+<div id=preview-box aria-live=polite aria-busy=false>
+<img id=preview alt="Preview of the template with your edits"></div>
+<p id=status class=note role=status></p>
+<label for=og-url>og:image URL</label>
+<div class=row><input id=og-url readonly style="flex:1;font:13px ui-monospace,monospace">
+<button type=button id=copy-url>Copy URL</button></div>
+<label for=og-tags>Meta tags</label><textarea id=og-tags readonly></textarea>
+<button type=button id=copy-tags>Copy meta tags</button>
+<p id=signed-note class=note hidden>This template requires signed URLs: sign them on your server
+(<code>pinrender.urls.render_url(..., secret=...)</code>); the playground never holds the secret.</p>
+</div></div>
+<script type=application/json id=public-templates>{_playground_data(
+        ctx.meta.templates.list_public(limit=100))}</script>
+<script>{_PLAYGROUND_JS}</script>"""
+    return _page("pinrender playground", body)
