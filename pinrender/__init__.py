@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ._batch import BatchResult, render_many
+from ._batch import BatchResult, Columns, columns, render_many
 from ._errors import (
     DecodeError,
     FetchError,
@@ -48,6 +48,7 @@ __all__ = [
     "AsyncClient",
     "BatchResult",
     "Client",
+    "Columns",
     "DEFAULT_LIMITS",
     "DecodeError",
     "FORMATS",
@@ -76,6 +77,7 @@ __all__ = [
     "TextBlock",
     "VARIANT_ALIASES",
     "VARIANT_WIDTHS",
+    "columns",
     "content_key",
     "default_fonts",
     "default_renderer",

@@ -26,8 +26,10 @@ Transport failures stay httpx's own exceptions (`httpx.TransportError`).
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,6 +179,41 @@ class Generated:
     @classmethod
     def of(cls, d: Mapping[str, Any]) -> Generated:
         return cls(d["imageUrl"], bool(d["cached"]), d.get("key", ""), d.get("format", ""))
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """`/api/generate/batch`: a batch's progress; when completed, each row's image or error
+    (`results`: one mapping per row with `row` and `imageUrl` or `error`) and the ZIP's URL."""
+
+    job_id: int
+    status: str  # queued | running | completed | failed
+    done: int
+    total: int
+    results: tuple[Mapping[str, Any], ...] = ()
+    zip_url: str | None = None
+    error: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "failed")
+
+    @classmethod
+    def of(cls, d: Mapping[str, Any]) -> BatchJob:
+        return cls(int(d["job_id"]), d["status"], int(d["done"]), int(d["total"]),
+                   tuple(d.get("results") or ()), d.get("zipUrl"), d.get("error"))
+
+
+ProgressCallback = Callable[["BatchJob"], None]
+
+
+def _batch_body(template_id: str, rows: Sequence[Mapping[str, Any]], format: str,
+                quality: int | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"templateId": template_id, "rows": [dict(r) for r in rows],
+                            "format": format}
+    if quality is not None:
+        body["quality"] = quality
+    return body
 
 
 @dataclass(frozen=True)
@@ -395,6 +432,29 @@ class Client(_Base):
         query = _render_params(template_id, layers, variables, format, self.secret)
         return self._send("GET", f"{urls.RENDER_PATH}?{query}").content
 
+    def batch(self, template_id: str, rows: Sequence[Mapping[str, Any]], *, format: str = "png",
+              quality: int | None = None, wait: bool = True, poll: float = 1.0,
+              on_progress: ProgressCallback | None = None) -> BatchJob:
+        """Render `template_id` once per row in a background job (metered like `generate`).
+        With `wait`, poll until it finishes, calling `on_progress` with each new state."""
+        body = _batch_body(template_id, rows, format, quality)
+        job = BatchJob.of(_data(self._send("POST", "/api/generate/batch", json=body)))
+        while wait and not job.finished:
+            if on_progress is not None:
+                on_progress(job)
+            time.sleep(poll)
+            job = self.batch_status(job.job_id)
+        if on_progress is not None:
+            on_progress(job)
+        return job
+
+    def batch_status(self, job_id: int) -> BatchJob:
+        return BatchJob.of(_data(self._send("GET", f"/api/generate/batch/{job_id}")))
+
+    def batch_zip(self, job_id: int) -> bytes:
+        """Every image of a completed batch, as one ZIP (row order, `000001.png`, …)."""
+        return self._send("GET", f"/api/generate/batch/{job_id}.zip").content
+
     # interactive images (seed 000)
     def list_images(self, page: int = 1, limit: int = 20) -> ImagePage:
         r = self._send("GET", "/api/images", params={"page": page, "limit": limit})
@@ -491,6 +551,26 @@ class AsyncClient(_Base):
                      format: str | None = None) -> bytes:
         query = _render_params(template_id, layers, variables, format, self.secret)
         return (await self._send("GET", f"{urls.RENDER_PATH}?{query}")).content
+
+    async def batch(self, template_id: str, rows: Sequence[Mapping[str, Any]], *,
+                    format: str = "png", quality: int | None = None, wait: bool = True,
+                    poll: float = 1.0, on_progress: ProgressCallback | None = None) -> BatchJob:
+        body = _batch_body(template_id, rows, format, quality)
+        job = BatchJob.of(_data(await self._send("POST", "/api/generate/batch", json=body)))
+        while wait and not job.finished:
+            if on_progress is not None:
+                on_progress(job)
+            await asyncio.sleep(poll)
+            job = await self.batch_status(job.job_id)
+        if on_progress is not None:
+            on_progress(job)
+        return job
+
+    async def batch_status(self, job_id: int) -> BatchJob:
+        return BatchJob.of(_data(await self._send("GET", f"/api/generate/batch/{job_id}")))
+
+    async def batch_zip(self, job_id: int) -> bytes:
+        return (await self._send("GET", f"/api/generate/batch/{job_id}.zip")).content
 
     async def list_images(self, page: int = 1, limit: int = 20) -> ImagePage:
         r = await self._send("GET", "/api/images", params={"page": page, "limit": limit})

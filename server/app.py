@@ -24,7 +24,7 @@ from .backends import open_blob_store, open_counter_store, open_meta_store
 from .backends.ai import open_ai_backend
 from .context import AppContext
 from .families import hosting, interactive, orgs
-from .families.templates import account, generate, og, pages, render, templates
+from .families.templates import account, batch, generate, og, pages, render, templates
 from .families.templates.examples import sync_examples
 from .http import docs
 from .http.errors import EXCEPTION_HANDLERS
@@ -33,6 +33,7 @@ from .http.nosniff import NoSniff
 from .http.observe import RequestMetrics, healthz, metrics_endpoint, readyz
 from .http.slowclients import ReceiveDeadline
 from .services.ai_jobs import Pipelines
+from .services.batch_jobs import BatchPipeline
 from .services.jobs import JobRunner
 from .services.rendering.cache import OutputCache
 from .services.rendering.pool import RenderPool
@@ -66,6 +67,10 @@ ROUTES = [
     Route("/api/templates/{id}", templates.update_template, methods=["PUT"]),
     Route("/api/templates/{id}", templates.delete_template, methods=["DELETE"]),
     Route("/api/generate", generate.generate, methods=["POST"]),
+    Route("/api/generate/batch", batch.create_batch, methods=["POST"]),
+    # The ZIP first: `{job_id}` alone would also match `12.zip`.
+    Route("/api/generate/batch/{job_id}.zip", batch.batch_zip, methods=["GET"]),
+    Route("/api/generate/batch/{job_id}", batch.batch_status, methods=["GET"]),
     Route("/api/render", render.render, methods=["GET"]),
     Route("/og/{name}", og.og, methods=["GET"]),
     Route("/api/account", account.account, methods=["GET"]),
@@ -121,8 +126,9 @@ async def close_context(ctx: AppContext) -> None:
 
 
 def job_runner(ctx: AppContext) -> JobRunner:
-    pipelines = Pipelines(ctx.meta, ctx.counters, ctx.blobs, ctx.ai, ctx.settings)
-    return JobRunner(ctx.meta, ctx.counters, ctx.instance, pipelines.handlers(), ctx.settings.jobs)
+    handlers = {**Pipelines(ctx.meta, ctx.counters, ctx.blobs, ctx.ai, ctx.settings).handlers(),
+                **BatchPipeline(ctx.meta, ctx.render, ctx.settings).handlers()}
+    return JobRunner(ctx.meta, ctx.counters, ctx.instance, handlers, ctx.settings.jobs)
 
 
 def create_app(settings: Settings | None = None, *,

@@ -329,6 +329,8 @@ class Settings(BaseSettings):
     # AI backends (issue 12): `PINRENDER_AI__BACKEND=offline|openai`, `PINRENDER_AI__BASE_URL`, ...
     ai: AISettings = Field(default_factory=AISettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
+    # Rows one `POST /api/generate/batch` may carry (JSON rows or CSV lines).
+    batch_max_rows: int = Field(default=1000, ge=1, le=100_000)
 
     @field_validator("font_dirs", mode="before")
     @classmethod

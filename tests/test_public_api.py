@@ -18,17 +18,17 @@ import pinrender
 pytestmark = pytest.mark.timeout(120)
 
 PUBLIC = [
-    "AUTO_FORMATS", "ApiError", "AsyncClient", "BatchResult", "Client",
+    "AUTO_FORMATS", "ApiError", "AsyncClient", "BatchResult", "Client", "Columns",
     "DEFAULT_LIMITS", "DecodeError", "FORMATS", "FetchError", "FontError", "ImageFormat",
     "Layout", "LimitError", "Limits", "Line", "LineSpan", "PinrenderError", "ProbeInfo", "RenderError",
     "RenderResult", "RenderTimeout", "Renderer", "ResultCache", "SIZE_PRESETS", "SafeLoader",
     "Services", "SourceError", "SourceRef", "Template", "TemplateError", "TextBlock",
-    "VARIANT_ALIASES", "VARIANT_WIDTHS", "content_key", "default_fonts", "default_renderer",
+    "VARIANT_ALIASES", "VARIANT_WIDTHS", "columns", "content_key", "default_fonts", "default_renderer",
     "hotspot_card", "hotspot_card_key", "image_format", "layout", "parse_template", "probe",
     "render", "render_key", "render_many", "resolve", "shaping_status", "source_ref", "stored", "transform",
     "transform_key", "verify",
 ]
-FUNCTIONS = {"content_key", "default_fonts", "default_renderer", "hotspot_card",
+FUNCTIONS = {"columns", "content_key", "default_fonts", "default_renderer", "hotspot_card",
              "hotspot_card_key", "image_format", "layout", "parse_template", "probe", "render",
              "render_key", "render_many", "resolve", "shaping_status", "source_ref", "stored", "transform",
              "transform_key", "verify"}

@@ -6,6 +6,7 @@ status, code and message."""
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,33 @@ def test_sync_client_against_a_real_server(served: tuple[str, str], tmp_path: Pa
         with pytest.raises(pinrender._client.NotFound):
             client.get_template("00000000-0000-4000-8000-000000000000")
 
+
+
+def test_sync_client_batch_with_progress(served: tuple[str, str]) -> None:
+    base, key = served
+    seen: list[tuple[str, int]] = []
+    with pinrender.Client(base, key) as client:
+        created = client.create_template("Batch card", CARD, public=True)
+        rows = [{"title": f"Row {i}"} for i in range(5)]
+        job = client.batch(created.id, rows, format="png", poll=0.1,
+                           on_progress=lambda j: seen.append((j.status, j.done)))
+        assert job.status == "completed" and job.done == job.total == 5
+        assert [r["row"] for r in job.results] == list(range(5))
+        assert all(r.get("imageUrl") for r in job.results)
+        assert seen[-1] == ("completed", 5) and [d for _, d in seen] == sorted(d for _, d in seen)
+        archive = zipfile.ZipFile(io.BytesIO(client.batch_zip(job.job_id)))
+        assert len(archive.namelist()) == 5
+        assert decoded(archive.read("000003.png")).size == (400, 200)
+        with pytest.raises(pinrender._client.NotFound):
+            client.batch_status(999_999)
+
+
+async def test_async_client_batch(make_settings: Callable[..., Settings]) -> None:
+    async with open_api(make_settings()) as api:
+        transport = httpx.ASGITransport(app=api.app)
+        async with pinrender.AsyncClient("http://testserver", api.key(), transport=transport) as client:
+            created = await client.create_template("Card", CARD, public=True)
+            job = await client.batch(created.id, [{"title": "A"}, {"title": "B"}], poll=0.05)
+            assert job.status == "completed" and len(job.results) == 2
+            assert zipfile.ZipFile(io.BytesIO(await client.batch_zip(job.job_id))).namelist() == [
+                "000001.png", "000002.png"]
