@@ -57,13 +57,13 @@ def cli(data: Path, *argv: str, env: dict[str, str] | None = None) -> str:
 
 
 @contextlib.contextmanager
-def serving(data: Path, env: dict[str, str] | None = None, startup: float = 30.0
-            ) -> Iterator[Served]:
+def serving(data: Path, env: dict[str, str] | None = None, startup: float = 30.0,
+            workers: int = 1) -> Iterator[Served]:
     port = free_port()
     settings = {"PINRENDER_LOAD_EXAMPLES": "false", **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "pinrender_server.cli", "serve", "--port", str(port), "--data-dir",
-         str(data), "--no-access-log", "--log-level", "error"],
+         str(data), "--no-access-log", "--log-level", "error", "--workers", str(workers)],
         env={**os.environ, **settings}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     served = Served(proc, port, data)
     try:
