@@ -64,7 +64,9 @@ class HotspotsIn(Strict):
         return _clamp(value, 1, 20)
 
 
-class LocateIn(Strict):
+class ArticleText(Strict):
+    """An article to place images in (locate-image-spots, articles/process)."""
+
     page_content: str = Field(min_length=1, max_length=PAGE, json_schema_extra=NOT_BLANK)
     headings: list[str] = Field(default_factory=list, max_length=200)
     count: int = Field(default=3, description="clamped to 1-10")
@@ -80,6 +82,10 @@ class LocateIn(Strict):
         if blank(value):
             raise ValueError("page_content is required: the article's text")
         return value
+
+
+class LocateIn(ArticleText):
+    pass
 
 
 class ConceptsIn(Strict):
@@ -138,24 +144,9 @@ class ProcessIn(Strict):
         return self
 
 
-class ArticleIn(Strict):
-    page_content: str = Field(min_length=1, max_length=PAGE, json_schema_extra=NOT_BLANK)
-    headings: list[str] = Field(default_factory=list, max_length=200)
-    count: int = Field(default=3, description="clamped to 1-10")
+class ArticleIn(ArticleText):
     quality: Quality = "low"
     model: Model = "ultra"
-
-    @field_validator("count", mode="before")
-    @classmethod
-    def _clamped(cls, value: Any) -> Any:
-        return _clamp(value, 1, 10)
-
-    @field_validator("page_content")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if blank(value):
-            raise ValueError("page_content is required: the article's text")
-        return value
 
 
 # -- answers -------------------------------------------------------------------------------------
