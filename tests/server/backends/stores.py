@@ -19,10 +19,12 @@ from pinrender_server.backends import (
     SqliteCounterStore,
     SqliteMetaStore,
 )
+from tests.server.shared_backends import MotoS3, ScratchRedis, s3_store
 
 BLOB_STORES: dict[str, Callable[[Path], BlobStore]] = {
     "file": lambda tmp: FileBlobStore(tmp / "blobs"),
     "memory": lambda tmp: MemoryBlobStore(),
+    "s3": lambda tmp: s3_store(),  # a fresh bucket on moto's S3 server
 }
 META_STORES: dict[str, Callable[[Path], MetaStore]] = {
     "sqlite-file": lambda tmp: SqliteMetaStore(str(tmp / "meta.db")),
@@ -31,7 +33,15 @@ META_STORES: dict[str, Callable[[Path], MetaStore]] = {
 COUNTER_STORES: dict[str, Callable[[Path], CounterStore]] = {
     "sqlite-own-file": lambda tmp: SqliteCounterStore.open(str(tmp / "counters.db")),
     "memory": lambda tmp: MemoryCounterStore(),
+    "redis": lambda tmp: ScratchRedis(),  # a fresh key prefix; skips (fails under CI) without Redis
 }
+
+
+@pytest.fixture(scope="session")
+def moto_s3() -> Iterator[str]:
+    """moto's S3 server for the session (the S3 factory starts it on first use otherwise)."""
+    yield MotoS3.start()
+    MotoS3.stop()
 
 
 @pytest.fixture(params=sorted(BLOB_STORES))
