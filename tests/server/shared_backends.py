@@ -8,10 +8,12 @@ pass by skipping them. moto comes from the `test` extra and needs nothing instal
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -116,3 +118,74 @@ def s3_environment(monkeypatch: pytest.MonkeyPatch) -> str:
     for name, value in {**CREDENTIALS, "AWS_ENDPOINT_URL": MotoS3.endpoint}.items():
         monkeypatch.setenv(name, value)
     return bucket
+
+
+class Cable:
+    """A loopback TCP forwarder in front of a server, to pull the plug: `cut()` closes the port and
+    every connection through it (to its clients the server is down), `mend()` listens again on the
+    same port. The server itself never notices."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.port = free_port()
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        self.mend()
+
+    def mend(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                server = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for s in (source, sink):
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        with self._lock:
+            if self._listener is not None:
+                with contextlib.suppress(OSError):
+                    self._listener.shutdown(socket.SHUT_RDWR)
+                self._listener.close()
+                self._listener = None
+            for s in self._sockets:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            self._sockets = []
+
+
+def redis_behind_cable() -> tuple[str, Cable]:
+    """A URL on a fresh prefix of the test Redis, through a `Cable` the test can cut."""
+    parts = urlsplit(redis_url())
+    cable = Cable(parts.hostname or "127.0.0.1", parts.port or 6379)
+    url = urlunsplit(parts._replace(netloc=f"127.0.0.1:{cable.port}", query=f"prefix=test:{uuid.uuid4().hex}:"))
+    return url, cable
