@@ -9,6 +9,7 @@ pass by skipping them. moto comes from the `test` extra and needs nothing instal
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import threading
@@ -80,6 +81,7 @@ class MotoS3:
             if cls._server is None:
                 from moto.server import ThreadedMotoServer
 
+                logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per request otherwise
                 port = free_port()
                 server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
                 server.start()
