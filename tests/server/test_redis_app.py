@@ -13,6 +13,7 @@ import redis
 from pinrender_server.backends.redis_counters import RedisCounterStore
 from pinrender_server.services.ledger import AI_CREDITS, RENDERS, month
 from pinrender_server.settings import Plan, Settings
+from tests.conftest import decode
 from tests.images import solid
 from tests.server.conftest import CARD, Api, auth, open_api
 from tests.server.shared_backends import REDIS_URL, Cable, closed_port_url, redis_behind_cable
@@ -69,9 +70,18 @@ async def test_metered_in_redis_then_503_while_it_is_down_then_back(
         assert ai.status_code == 200, ai.text
         credits = spent(api, AI_CREDITS)
         assert credits > 0
-        assert (await upload(api, key)).status_code == 201  # type: ignore[attr-defined]
+        uploaded = await upload(api, key)
+        assert uploaded.status_code == 201  # type: ignore[attr-defined]
+        src = uploaded.json()["src"].replace("http://testserver", "")  # type: ignore[attr-defined]
 
         plug.cut()  # Redis is gone
+        # Unmetered reads keep working from the database and the blobs: public renders, the CDN.
+        public = await api.client.get("/api/render", params={"templateId": template["id"],
+                                                            "format": "png"})
+        assert public.status_code == 200 and decode(public.content).size == (240, 120)
+        variant = await api.client.get(src.rsplit(".", 1)[0] + ".webp?size=s")
+        assert variant.status_code == 200 and decode(variant.content).width <= 32
+        # Everything metered or rate-limited answers 503 with Retry-After.
         refused(await api.client.post("/api/images/ai/suggest-concepts", headers=auth(key),
                                       json={"purpose": "a lantern"}), "AI call")
         refused(await upload(api, key), "upload with a key")
@@ -82,6 +92,8 @@ async def test_metered_in_redis_then_503_while_it_is_down_then_back(
         refused(await api.client.get("/api/templates", headers=auth(key)), "an authenticated list")
         refused(await api.client.post("/api/templates", headers=auth(key), json={
             "name": "Card", "jsonData": CARD}), "a new template")
+        refused(await api.client.get("/v1/usage", headers=auth(key)), "hosting usage")
+        refused(await api.client.post("/v1/keys", json={"email": "new@example.com"}), "a new key")
 
         plug.mend()  # back: the pool reconnects by itself, and nothing ran unmetered meanwhile
         assert spent(api, AI_CREDITS) == credits and spent(api, RENDERS) == 1
