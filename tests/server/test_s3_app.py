@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -17,7 +18,7 @@ from pinrender_server.settings import Settings
 from tests.conftest import decode
 from tests.images import two_tone
 from tests.server.conftest import auth, open_api
-from tests.server.shared_backends import REGION, MotoS3, s3_environment
+from tests.server.shared_backends import REGION, Cable, MotoS3, s3_environment
 
 pytestmark = pytest.mark.anyio
 
@@ -79,3 +80,37 @@ async def test_upload_variant_delete_and_orphans_on_s3(make_settings: Callable[.
         assert objects(bucket) == [f"media/{kept_key}"]  # the orphan and the variants of the deleted one went
         assert (await api.client.get(kept.json()["src"].replace("http://testserver", ""))).status_code == 200
     assert local_files(settings.data_dir) == []  # uploads staged locally, then moved to S3
+
+
+async def test_503_while_the_object_store_is_unreachable(make_settings: Callable[..., Settings],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    bucket = s3_environment(monkeypatch)
+    moto = urlsplit(MotoS3.endpoint)
+    plug = Cable(moto.hostname or "127.0.0.1", moto.port or 80)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{plug.port}")
+    settings = make_settings(storage=f"s3://{bucket}/media", sweep_interval=3600)
+    try:
+        async with open_api(settings) as api:
+            key = api.key("down@example.com", plan="pro")
+            r = await api.client.post("/v1/upload", headers=auth(key),
+                                      files={"file": ("photo.jpg", two_tone(320, 240), "image/jpeg")})
+            assert r.status_code == 201, r.text
+            src = r.json()["src"].replace("http://testserver", "")
+            variant = src.rsplit(".", 1)[0] + ".png?size=s"
+
+            plug.cut()
+            for answer in (await api.client.get(variant),
+                           await api.client.post("/v1/upload", headers=auth(key),
+                                                 files={"file": ("b.jpg", two_tone(64, 48), "image/jpeg")})):
+                assert answer.status_code == 503, answer.text
+                assert int(answer.headers["Retry-After"]) > 0
+
+            plug.mend()
+            again = await api.client.get(variant)
+            assert again.status_code == 200 and decode(again.content).width <= 320
+            listing = await api.client.get("/v1/media", headers=auth(key))
+            assert [m["id"] for m in listing.json()["items"]] == [r.json()["id"]]  # the refused one left no row
+            usage = (await api.client.get("/v1/usage", headers=auth(key))).json()
+            assert usage["uploads_used"] == 1  # and spent nothing
+    finally:
+        plug.cut()
