@@ -20,6 +20,7 @@ connection dropped by a Redis restart), so a request never waits long on a dead 
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 from collections.abc import Callable, Iterator
@@ -71,25 +72,26 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {allowed, used, oldest[2] or false}
 """
 
-# Errors that mean "Redis is not answering" rather than "this code is wrong".
-_UNREACHABLE: tuple[type[Exception], ...] = ()
-
-
 def _import_redis() -> Any:
-    global _UNREACHABLE
     try:
         import redis
-        import redis.exceptions as errors
     except ImportError as exc:  # the optional extra is not installed
         raise ImportError(INSTALL_HINT) from exc
-    _UNREACHABLE = (errors.ConnectionError, errors.TimeoutError, errors.ReadOnlyError)
     return redis
+
+
+@functools.cache
+def _unreachable() -> tuple[type[Exception], ...]:
+    """The client's errors that mean "Redis is not answering" rather than "this code is wrong"."""
+    from redis import exceptions
+
+    return exceptions.ConnectionError, exceptions.TimeoutError, exceptions.ReadOnlyError
 
 
 def _guarded(call: Callable[[], T]) -> T:
     try:
         return call()
-    except _UNREACHABLE as exc:
+    except _unreachable() as exc:  # evaluated only when something was raised
         raise StoreUnavailable(f"the counter store (Redis) is unreachable: {exc}") from exc
 
 
