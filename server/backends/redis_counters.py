@@ -186,7 +186,7 @@ class RedisCounterStore:
     or test runs apart. The client's own options may be given in the URL's query too
     (`?socket_timeout=1`, `rediss://` for TLS, `redis://:password@host`)."""
 
-    def __init__(self, url: str, *, prefix: str | None = None, socket_timeout: float = 2.0,
+    def __init__(self, url: str, *, prefix: str | None = None, socket_timeout: float = 1.0,
                  connect_timeout: float = 1.0) -> None:
         library = _import_redis()
         from redis.backoff import ExponentialBackoff
