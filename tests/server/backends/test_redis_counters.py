@@ -9,8 +9,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pinrender_server.backends import StoreUnavailable, open_counter_store
+from pinrender_server.backends import MemoryCounterStore, StoreUnavailable, open_counter_store
 from pinrender_server.backends.redis_counters import RedisCounterStore
 from pinrender_server.backends.testing.factories import concurrently
 from tests.server.shared_backends import ScratchRedis, closed_port_url, redis_url
@@ -106,3 +108,34 @@ def test_a_missing_client_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setitem(sys.modules, "redis", None)
     with pytest.raises(ImportError, match=r"pip install 'pinrender\[redis\]'"):
         RedisCounterStore("redis://127.0.0.1:6379/15")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.floats(0, 30, allow_nan=False), st.sampled_from(["a", "b"]),
+                                st.sampled_from(["hit", "usage", "claim", "release"]),
+                                st.integers(0, 4)), max_size=40),
+       limit=st.integers(0, 5), window=st.sampled_from([0.5, 7.25, 60.0]))
+def test_redis_answers_exactly_as_the_memory_store(steps: list[tuple[float, str, str, int]],
+                                                   limit: int, window: float) -> None:
+    """Any sequence of hits, counts, claims and give-backs: the same answers, to the last float."""
+    redis_store, memory = ScratchRedis(), MemoryCounterStore()
+    try:
+        now = T0
+        for gap, name, action, amount in steps:
+            now += gap
+            for store in (redis_store, memory):
+                if action == "hit":
+                    answer: object = store.ratelimits.hit(name, limit, window, now)
+                elif action == "usage":
+                    answer = store.ratelimits.usage(name, window, now)
+                elif action == "claim":
+                    answer = store.usage.claim(1, name, "p", amount, limit)
+                else:
+                    answer = store.usage.release(1, name, "p", amount)
+                if store is redis_store:
+                    expected = answer
+                else:
+                    assert answer == expected, (action, name, now)
+            assert redis_store.usage.get(1, name, "p") == memory.usage.get(1, name, "p")
+    finally:
+        redis_store.close()
