@@ -1,5 +1,6 @@
 """Blob stores: put and get of a 100 KB and a 5 MB object, on the local file store and on S3
-(obstore against moto's S3 server on loopback: the client's cost plus moto's, not a real S3's).
+(moto's S3 server on loopback: the client's cost plus moto's, not a real S3's), through obstore
+(what `S3BlobStore` uses) and through boto3 (the alternative, for the choice in ARCHITECTURE.md).
 
     python benchmarks/blobs.py [--rounds 30]
 
@@ -17,16 +18,43 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pinrender_server.backends import BlobStore, FileBlobStore  # noqa: E402
-from tests.server.shared_backends import MotoS3, s3_store  # noqa: E402
+from pinrender_server.backends import FileBlobStore  # noqa: E402
+from tests.server.shared_backends import REGION, MotoS3, s3_store  # noqa: E402
 
 SIZES = {"100KB": 100 * 1024, "5MB": 5 * 2**20}
+
+
+class Boto3Store:
+    """The same calls through boto3 (the alternative to obstore), for comparison only."""
+
+    def __init__(self, bucket: str) -> None:
+        import boto3
+
+        self.bucket = bucket
+        self.client = boto3.client("s3", endpoint_url=MotoS3.endpoint, region_name=REGION,
+                                   aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data)
+
+    def put_file(self, key: str, path: Path) -> None:
+        self.client.upload_file(str(path), self.bucket, key)  # multipart above 8 MB, from the file
+        path.unlink()
+
+    def get(self, key: str) -> bytes:
+        data: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return data
+
+    def stream(self, key: str, chunk_size: int = 65536) -> Iterator[bytes]:
+        body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        return iter(body.iter_chunks(chunk_size))
 
 
 def timed(call: Callable[[int], object], rounds: int) -> list[float]:
@@ -44,7 +72,8 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp())
-    stores: dict[str, BlobStore] = {"file": FileBlobStore(folder / "blobs"), "s3 (moto)": s3_store()}
+    stores: dict[str, Any] = {"file": FileBlobStore(folder / "blobs"), "s3 (moto), obstore": s3_store(),
+                              "s3 (moto), boto3": Boto3Store(MotoS3.new_bucket())}
     staging = folder / "staging"
     staging.mkdir()
     print(f"{args.rounds} calls per row; median / p90 ms, MB/s at the median\n")
