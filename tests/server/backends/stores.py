@@ -37,10 +37,11 @@ COUNTER_STORES: dict[str, Callable[[Path], CounterStore]] = {
 }
 
 
-@pytest.fixture(scope="session")
-def moto_s3() -> Iterator[str]:
-    """moto's S3 server for the session (the S3 factory starts it on first use otherwise)."""
-    yield MotoS3.start()
+@pytest.fixture(scope="session", autouse=True)
+def moto_s3() -> Iterator[None]:
+    """moto's S3 server starts on its first use in the session (the S3 factory, the S3 app tests,
+    on a free loopback port) and stops when the session ends."""
+    yield
     MotoS3.stop()
 
 
