@@ -213,12 +213,14 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     # Absolute URLs (`imageUrl`, meta tags) start with this; empty means "the URL the request came in on".
     public_base_url: str = ""
-    # `file:///path`, or `memory://` for tests; empty means `<data_dir>/blobs`.
+    # `file:///path`, `s3://bucket/prefix` (endpoint and credentials from the standard AWS_*
+    # variables), or `memory://` for tests; empty means `<data_dir>/blobs`.
     storage: str = ""
     # `sqlite:///path` or `sqlite://:memory:`; empty means `<data_dir>/pinrender.db`.
     database: str = ""
     # Counters and limits (monthly usage, credits, rolling-hour requests): empty means in the
-    # metadata database; `memory://` keeps them in this process only; `sqlite:///path` apart.
+    # metadata database; `memory://` keeps them in this process only; `sqlite:///path` apart;
+    # `redis://host:port/db` shared by every process (the Redis setting).
     counters: str = ""
 
     plans: dict[str, Plan] = Field(default_factory=default_plans)

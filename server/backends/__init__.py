@@ -70,7 +70,12 @@ def open_blob_store(url: str) -> BlobStore:
         return MemoryBlobStore()
     if parts.scheme == "file":
         return FileBlobStore(Path(unquote(parts.path)))
-    raise ValueError(f"unsupported storage URL scheme {parts.scheme!r} (use file:// or memory://)")
+    if parts.scheme == "s3":
+        from .s3_blobs import S3BlobStore  # obstore is an optional extra
+
+        return S3BlobStore.from_url(url)
+    raise ValueError(f"unsupported storage URL scheme {parts.scheme!r} (use s3://bucket/prefix, file:// "
+                     "or memory://)")
 
 
 def open_meta_store(url: str) -> MetaStore:
@@ -89,5 +94,9 @@ def open_counter_store(url: str, meta: MetaStore) -> CounterStore:
         return MemoryCounterStore()
     if url.startswith("sqlite:///"):
         return SqliteCounterStore.open(unquote(url[len("sqlite:///") - 1 :]))
-    raise ValueError(f"unsupported counters URL {url!r} (use sqlite:///path or memory://, or leave "
-                     "it empty for the metadata database)")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from .redis_counters import RedisCounterStore  # the client is an optional extra
+
+        return RedisCounterStore(url)
+    raise ValueError(f"unsupported counters URL {url!r} (use redis://host:port/db, sqlite:///path or "
+                     "memory://, or leave it empty for the metadata database)")

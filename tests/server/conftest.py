@@ -14,7 +14,7 @@ import pinrender
 from pinrender_server.app import create_app
 from pinrender_server.services.accounts import issue_key
 from pinrender_server.settings import Settings
-from tests.server.backends.stores import blobs, counters, meta  # noqa: F401 (fixtures: every storage backend)
+from tests.server.backends.stores import blobs, counters, meta, moto_s3  # noqa: F401 (fixtures: every storage backend)
 
 CARD: dict[str, Any] = {
     "canvas": {"width": 240, "height": 120, "background": "#ffffff"},

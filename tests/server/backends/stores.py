@@ -19,10 +19,12 @@ from pinrender_server.backends import (
     SqliteCounterStore,
     SqliteMetaStore,
 )
+from tests.server.shared_backends import MotoS3, ScratchRedis, s3_store
 
 BLOB_STORES: dict[str, Callable[[Path], BlobStore]] = {
     "file": lambda tmp: FileBlobStore(tmp / "blobs"),
     "memory": lambda tmp: MemoryBlobStore(),
+    "s3": lambda tmp: s3_store(),  # a fresh bucket on moto's S3 server
 }
 META_STORES: dict[str, Callable[[Path], MetaStore]] = {
     "sqlite-file": lambda tmp: SqliteMetaStore(str(tmp / "meta.db")),
@@ -31,7 +33,16 @@ META_STORES: dict[str, Callable[[Path], MetaStore]] = {
 COUNTER_STORES: dict[str, Callable[[Path], CounterStore]] = {
     "sqlite-own-file": lambda tmp: SqliteCounterStore.open(str(tmp / "counters.db")),
     "memory": lambda tmp: MemoryCounterStore(),
+    "redis": lambda tmp: ScratchRedis(),  # a fresh key prefix; skips (fails under CI) without Redis
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def moto_s3() -> Iterator[None]:
+    """moto's S3 server starts on its first use in the session (the S3 factory, the S3 app tests,
+    on a free loopback port) and stops when the session ends."""
+    yield
+    MotoS3.stop()
 
 
 @pytest.fixture(params=sorted(BLOB_STORES))
