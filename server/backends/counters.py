@@ -19,7 +19,12 @@ from .records import RateHit
 
 class StoreUnavailable(Exception):
     """The store could not be reached (a networked backend down, a timeout). Raised instead of a
-    driver's own error, so the app answers 503 and never lets metered work run unmetered."""
+    driver's own error, so the app answers 503 and never lets metered work run unmetered.
+    `backend` says which: "counters", "blobs" or "database"."""
+
+    def __init__(self, message: str, *, backend: str = "counters") -> None:
+        super().__init__(message)
+        self.backend = backend
 
 
 class UsageRepo(Protocol):

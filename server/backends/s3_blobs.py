@@ -108,7 +108,8 @@ class S3BlobStore:
             return call()
         except self._unreachable as exc:
             where = f"s3://{self.bucket}/{self.prefix}"
-            raise StoreUnavailable(f"the blob store {where} is unreachable: {str(exc).splitlines()[0]}") from exc
+            raise StoreUnavailable(f"the blob store {where} is unreachable: {str(exc).splitlines()[0]}",
+                                   backend="blobs") from exc
 
     def staging(self) -> Path | None:
         return None  # uploads stage on local disk (`<data_dir>/staging`) and stream up from there

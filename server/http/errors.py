@@ -224,6 +224,9 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return failure(400, message, field=field or None)
 
 
+UNREACHABLE = {"counters": "The quota store", "blobs": "The image store", "database": "The database"}
+
+
 def translated(request: Request, exc: Exception) -> ApiError | None:
     """The answer to an exception the services raise (None for anything else): the one mapping,
     used by the app's handlers and by family wrappers that add their own headers."""
@@ -244,8 +247,9 @@ def translated(request: Request, exc: Exception) -> ApiError | None:
             f"X-{name}-Remaining": "0",
         })
     if isinstance(exc, StoreUnavailable):
-        log.warning("counter store unreachable on %s: %s", request.url.path, exc)
-        return ApiError(503, "The quota store is unreachable: nothing was spent, retry shortly",
+        log.warning("%s unreachable on %s: %s", exc.backend, request.url.path, exc)
+        what = UNREACHABLE.get(exc.backend, "A storage backend")
+        return ApiError(503, f"{what} is unreachable: nothing was spent, retry shortly",
                         headers={"Retry-After": retry_after})
     if isinstance(exc, NotReady):
         return ApiError(404, "The image is still being generated: retry shortly", code="not_ready",

@@ -104,6 +104,7 @@ async def test_503_while_the_object_store_is_unreachable(make_settings: Callable
                                                  files={"file": ("b.jpg", two_tone(64, 48), "image/jpeg")})):
                 assert answer.status_code == 503, answer.text
                 assert int(answer.headers["Retry-After"]) > 0
+                assert "image store is unreachable" in answer.text
 
             plug.mend()
             again = await api.client.get(variant)
