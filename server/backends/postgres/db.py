@@ -1,0 +1,149 @@
+"""The PostgreSQL connection pool, its error translation and its migrations.
+
+Connections come from one psycopg_pool `ConnectionPool` per store, in autocommit mode: a read is
+one statement and one round trip, with no BEGIN/COMMIT around it, and psycopg prepares a statement
+by itself once it has run a few times. Writes that must be atomic run in `transaction()`, which
+can pipeline its statements (one round trip for the lot) when no step decides on an earlier one.
+
+Driver errors never leave this package: a unique-key clash is `Conflict`; a server that cannot be
+reached, a dropped connection or an exhausted pool is `StoreUnavailable`, which the app answers
+with a 503.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from ..counters import StoreUnavailable
+from ..records import Conflict
+from .schema import MIGRATIONS
+
+Conn = psycopg.Connection[DictRow]
+Row = dict[str, Any]
+
+# Pool settings taken from the URL's query (and removed before libpq sees it), with defaults
+# that suit one server process: a few threads render, the event loop reads.
+POOL_DEFAULTS = {"pool_min": 1.0, "pool_max": 10.0, "pool_timeout": 10.0}
+# The migration lock's key: outside the int4 range `hashtext` gives the rate-limit buckets.
+MIGRATION_LOCK = 0x70696E72656E6465  # "pinrende"
+
+
+def split_url(url: str) -> tuple[str, dict[str, float]]:
+    """The libpq URL without the pool's own parameters, and those parameters."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    pool = dict(POOL_DEFAULTS)
+    rest = []
+    for name, value in query:
+        if name in POOL_DEFAULTS:
+            try:
+                pool[name] = float(value)
+            except ValueError:
+                raise ValueError(f"database URL: {name} must be a number, not {value!r}") from None
+        else:
+            rest.append((name, value))
+    return urlunsplit(parts._replace(query=urlencode(rest))), pool
+
+
+def _unavailable(exc: BaseException) -> StoreUnavailable:
+    # The message names the cause but never the URL (it may carry a password).
+    return StoreUnavailable(f"PostgreSQL unavailable: {type(exc).__name__}: {str(exc).strip()[:200]}")
+
+
+class Database:
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        conninfo, pool = split_url(url)
+        self.timeout = pool["pool_timeout"]
+        self.pool: ConnectionPool[Conn] = ConnectionPool(
+            conninfo, connection_class=Conn, open=True, name="pinrender",
+            min_size=int(pool["pool_min"]), max_size=max(int(pool["pool_max"]), int(pool["pool_min"])),
+            timeout=self.timeout, kwargs={"autocommit": True, "row_factory": dict_row},
+        )
+        try:
+            if migrate:
+                self.migrate()
+        except BaseException:
+            self.pool.close()
+            raise
+
+    @contextmanager
+    def connection(self) -> Iterator[Conn]:
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except PoolTimeout as exc:
+            raise _unavailable(exc) from exc
+        except psycopg.IntegrityError as exc:
+            raise Conflict(str(exc).strip()) from None
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise _unavailable(exc) from exc
+
+    @contextmanager
+    def transaction(self, *, pipeline: bool = False) -> Iterator[Conn]:
+        """One transaction; with `pipeline`, statements are sent without waiting for each reply
+        (a result is awaited only when read), so a fixed sequence costs one round trip."""
+        with self.connection() as conn:
+            if pipeline:
+                with conn.pipeline(), conn.transaction():
+                    yield conn
+            else:
+                with conn.transaction():
+                    yield conn
+
+    def rows(self, sql: str, params: Any = ()) -> list[Row]:
+        """A read: retried once when it fails on a connection that broke while pooled (the
+        server restarted), since reading again cannot do anything twice."""
+        for attempt in (1, 2):
+            try:
+                with self.pool.connection() as conn:
+                    try:
+                        return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+                    except (psycopg.OperationalError, psycopg.InterfaceError):
+                        if attempt == 1 and conn.broken:
+                            continue
+                        raise
+            except PoolTimeout as exc:
+                raise _unavailable(exc) from exc
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                raise _unavailable(exc) from exc
+        raise AssertionError("unreachable")
+
+    def row(self, sql: str, params: Any = ()) -> Row | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def run(self, sql: str, params: Any = ()) -> int:
+        """One write statement in its own transaction; returns the rows it touched."""
+        with self.connection() as conn:
+            return conn.execute(sql, params).rowcount  # type: ignore[arg-type]
+
+    def returning(self, sql: str, params: Any = ()) -> Row | None:
+        """One write statement with RETURNING; its first row."""
+        with self.connection() as conn:
+            return conn.execute(sql, params).fetchone()  # type: ignore[arg-type]
+
+    def migrate(self) -> None:
+        """Apply the missing migrations, once, whoever else starts at the same moment: the
+        advisory lock is held until the transaction ends, so a second process waits and then
+        finds the work done."""
+        with self.transaction() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                         " version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)")
+            found = conn.execute("SELECT COALESCE(MAX(version), 0) AS done FROM schema_version").fetchone()
+            done = int(found["done"]) if found else 0
+            for number, script in enumerate(MIGRATIONS[done:], start=done + 1):
+                conn.execute(script)  # type: ignore[arg-type]
+                conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (%s, %s)",
+                             (number, time.time()))
+
+    def close(self) -> None:
+        self.pool.close()
