@@ -16,9 +16,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -37,20 +38,21 @@ MIGRATION_LOCK = 0x70696E72656E6465  # "pinrende"
 
 
 def split_url(url: str) -> tuple[str, dict[str, float]]:
-    """The libpq URL without the pool's own parameters, and those parameters."""
+    """The libpq URL without the pool's own parameters, and those parameters. The rest of the
+    query is kept byte for byte (libpq, not Python, decodes it)."""
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
     pool = dict(POOL_DEFAULTS)
     rest = []
-    for name, value in query:
+    for item in filter(None, parts.query.split("&")):
+        name, _, value = item.partition("=")
         if name in POOL_DEFAULTS:
             try:
                 pool[name] = float(value)
             except ValueError:
                 raise ValueError(f"database URL: {name} must be a number, not {value!r}") from None
         else:
-            rest.append((name, value))
-    return urlunsplit(parts._replace(query=urlencode(rest))), pool
+            rest.append(item)
+    return urlunsplit(parts._replace(query="&".join(rest))), pool
 
 
 def _unavailable(exc: BaseException) -> StoreUnavailable:
@@ -62,17 +64,19 @@ class Database:
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         conninfo, pool = split_url(url)
         self.timeout = pool["pool_timeout"]
+        # Without a connect_timeout of its own, a connection attempt gives up when a caller
+        # waiting for the pool would (libpq's floor is 2 s).
+        connect: dict[str, Any] = {}
+        if "connect_timeout" not in conninfo_to_dict(conninfo):
+            connect["connect_timeout"] = max(2, round(self.timeout))
         self.pool: ConnectionPool[Conn] = ConnectionPool(
-            conninfo, connection_class=Conn, open=True, name="pinrender",
+            conninfo, connection_class=Conn, open=False, name="pinrender",
             min_size=int(pool["pool_min"]), max_size=max(int(pool["pool_max"]), int(pool["pool_min"])),
-            timeout=self.timeout, kwargs={"autocommit": True, "row_factory": dict_row},
+            timeout=self.timeout, kwargs={"autocommit": True, "row_factory": dict_row, **connect},
         )
-        try:
-            if migrate:
-                self.migrate()
-        except BaseException:
-            self.pool.close()
-            raise
+        if migrate:
+            self.migrate(conninfo, connect)
+        self.pool.open()
 
     @contextmanager
     def connection(self) -> Iterator[Conn]:
@@ -130,11 +134,22 @@ class Database:
         with self.connection() as conn:
             return conn.execute(sql, params).fetchone()  # type: ignore[arg-type]
 
-    def migrate(self) -> None:
+    def migrate(self, conninfo: str, connect: dict[str, Any]) -> None:
         """Apply the missing migrations, once, whoever else starts at the same moment: the
         advisory lock is held until the transaction ends, so a second process waits and then
-        finds the work done."""
-        with self.transaction() as conn:
+        finds the work done. On a connection of its own, so a server that refuses us says why
+        (a pool only says it timed out)."""
+        try:
+            with psycopg.connect(conninfo, autocommit=True, row_factory=dict_row, **connect) as conn:
+                self._migrate(conn)
+        except psycopg.IntegrityError as exc:
+            raise Conflict(str(exc).strip()) from None
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise _unavailable(exc) from exc
+
+    @staticmethod
+    def _migrate(conn: Conn) -> None:
+        with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             conn.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                          " version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)")

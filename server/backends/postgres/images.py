@@ -6,22 +6,27 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, fields
+from dataclasses import fields
 from typing import Any
+
+import psycopg
 
 from ..records import Claim, ClaimRefused, Conflict, ImagePage, ImageRecord, new_unique_id
 from .db import Database, Row
-from .usage import SPEND, spend_params
 
 _JSON_FIELDS = {"tags", "metadata", "hotspots"}
 _COLUMNS = [f.name for f in fields(ImageRecord) if f.name != "id"]
 _UPDATABLE = set(_COLUMNS) - {"unique_id", "account_id", "created_at", "version"}
 _LIVE = "deleted_at IS NULL AND (expires_at IS NULL OR expires_at > %s)"
 
-# The row and its tags in one statement; the new row comes back with its id.
+# One statement, one round trip: `pinrender_admit` (schema.py) checks the cap and spends the
+# claims, or raises and nothing is written; then the row and its tags, the row coming back with
+# its id. Without a claim or a cap the admission is a constant.
 _INSERT = (
-    f"WITH made AS (INSERT INTO images ({', '.join(_COLUMNS)})"
-    f" VALUES ({', '.join('%s' for _ in _COLUMNS)}) RETURNING *),"
+    "WITH admitted AS (SELECT pinrender_admit(%s, %s, %s, %s::text[], %s::text[], %s::bigint[],"
+    " %s::bigint[]) AS ok),"
+    f" made AS (INSERT INTO images ({', '.join(_COLUMNS)})"
+    f" SELECT {', '.join('%s' for _ in _COLUMNS)} FROM admitted RETURNING *),"
     " tagged AS (INSERT INTO image_tags (image_id, tag)"
     " SELECT DISTINCT made.id, tag FROM made, unnest(%s::text[]) AS tag)"
     " SELECT * FROM made"
@@ -50,7 +55,7 @@ class PostgresImages:
 
     def create(self, record: ImageRecord, *, max_live: int | None = None, now: float = 0.0,
                claims: Sequence[Claim] = ()) -> ImageRecord | None:
-        values = asdict(record)
+        values = {name: getattr(record, name) for name in _COLUMNS}  # shallow: asdict deep-copies
         for _ in range(10):
             if not record.unique_id:
                 values["unique_id"] = new_unique_id()
@@ -65,26 +70,20 @@ class PostgresImages:
     def _insert(self, record: ImageRecord, values: dict[str, Any], max_live: int | None,
                 now: float, claims: Sequence[Claim]) -> ImageRecord | None:
         account_id = record.account_id
-        # Pipelined: the cap check (when asked), the claims and the insert leave in one go, and
-        # the replies are read at the end; a refused claim rolls the whole transaction back.
-        with self.db.transaction(pipeline=True) as conn:
-            if max_live is not None:
-                if account_id is not None:
-                    # The account's row lock serialises its creates across processes; the count
-                    # is a statement of its own so it sees what the previous holder committed.
-                    conn.execute("SELECT 1 FROM accounts WHERE id = %s FOR UPDATE", (account_id,))
-                live = conn.execute(f"SELECT COUNT(*) AS n FROM images WHERE account_id = %s AND {_LIVE}",
-                                    (account_id, now)).fetchone()
-                if live is not None and live["n"] >= max_live:
+        spent = claims if account_id is not None else ()
+        params = [account_id, max_live, now, [c.metric for c in spent], [c.period for c in spent],
+                  [c.amount for c in spent], [c.limit for c in spent],
+                  *(_column_value(n, values[n]) for n in _COLUMNS), list(record.tags)]
+        with self.db.connection() as conn:
+            try:
+                row = conn.execute(_INSERT, params).fetchone()
+            except psycopg.errors.RaiseException as exc:
+                refusal = exc.diag.message_primary or ""
+                if refusal == "pinrender:full":
                     return None
-            spent = [conn.execute(SPEND, spend_params(account_id, claim))
-                     for claim in claims if account_id is not None]
-            made = conn.execute(_INSERT, [*(_column_value(n, values[n]) for n in _COLUMNS),
-                                          list(record.tags)])
-            for claim, cursor in zip(claims, spent):
-                if cursor.fetchone() is None:
-                    raise ClaimRefused(claim)  # rolls the whole transaction back
-            row = made.fetchone()
+                if refusal.startswith("pinrender:claim:"):
+                    raise ClaimRefused(spent[int(refusal.rsplit(":", 1)[1]) - 1]) from None
+                raise
         assert row is not None
         return _row(row)
 

@@ -185,4 +185,56 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX events_org ON events(org_id, id);
     """,
+    # Server-side steps of the two hot writes, so each is one statement and one round trip.
+    # In a VOLATILE function every statement takes a fresh snapshot: a count after a lock sees
+    # what the previous holder committed, as separate statements in a transaction would.
+    """
+    CREATE FUNCTION pinrender_admit(account BIGINT, max_live BIGINT, now DOUBLE PRECISION,
+                                    metrics TEXT[], periods TEXT[], amounts BIGINT[],
+                                    limits BIGINT[]) RETURNS BOOLEAN
+    LANGUAGE plpgsql VOLATILE AS $$
+    DECLARE
+        live BIGINT;
+    BEGIN
+        IF max_live IS NOT NULL THEN
+            -- The account's row lock serialises its creates, in every process.
+            PERFORM 1 FROM accounts WHERE id = account FOR UPDATE;
+            SELECT COUNT(*) INTO live FROM images WHERE account_id = account
+                AND deleted_at IS NULL AND (expires_at IS NULL OR expires_at > now);
+            IF live >= max_live THEN
+                RAISE EXCEPTION 'pinrender:full';
+            END IF;
+        END IF;
+        FOR i IN 1 .. COALESCE(array_length(metrics, 1), 0) LOOP
+            INSERT INTO usage AS u (account_id, metric, period, count)
+                SELECT account, metrics[i], periods[i], amounts[i]
+                WHERE limits[i] IS NULL OR amounts[i] <= limits[i]
+                ON CONFLICT (account_id, metric, period) DO UPDATE SET count = u.count + excluded.count
+                WHERE limits[i] IS NULL OR u.count + excluded.count <= limits[i];
+            IF NOT FOUND THEN
+                -- Aborts the statement: nothing spent, no row written.
+                RAISE EXCEPTION 'pinrender:claim:%', i;
+            END IF;
+        END LOOP;
+        RETURN TRUE;
+    END
+    $$;
+    CREATE FUNCTION pinrender_hit(key TEXT, max_hits BIGINT, since DOUBLE PRECISION,
+                                  now DOUBLE PRECISION, OUT allowed BOOLEAN, OUT used BIGINT,
+                                  OUT oldest DOUBLE PRECISION)
+    LANGUAGE plpgsql VOLATILE AS $$
+    BEGIN
+        -- One bucket at a time, across processes, until the statement's transaction ends.
+        PERFORM pg_advisory_xact_lock(hashtext(key));
+        DELETE FROM rate_hits WHERE bucket = key AND at <= since;
+        SELECT COUNT(*), MIN(at) INTO used, oldest FROM rate_hits WHERE bucket = key;
+        allowed := used < max_hits;
+        IF allowed THEN
+            INSERT INTO rate_hits (bucket, at) VALUES (key, now);
+            used := used + 1;
+            oldest := COALESCE(oldest, now);
+        END IF;
+    END
+    $$;
+    """,
 ]
