@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from PIL import Image
 
+from pinrender_server.cli import main
 from pinrender_server.settings import Plan, Settings
 from tests.images import solid
 from tests.server.backends import pg
@@ -117,3 +119,28 @@ async def test_every_family_works_and_survives_a_restart(settings: Settings) -> 
         assert r.json()["data"]["status"] == "completed"
         tokens = await api.client.get(f"/api/v1/orgs/{org_id}/tokens", headers=h)
         assert tokens.status_code == 200 and len(tokens.json()) == 1
+
+
+async def test_a_key_made_by_the_cli_works_in_the_app_on_the_same_database(
+        make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pg.fresh_database() as url:
+        monkeypatch.setenv("PINRENDER_DATABASE", url)
+        assert main(["keys", "create", "--email", "cli@example.com", "--plan", "pro"]) == 0
+        key = capsys.readouterr().out.strip().splitlines()[-1]
+        async with open_api(make_settings(database=url)) as api:
+            r = await api.client.get("/api/templates", headers=auth(key))
+            assert r.status_code == 200, r.text
+
+
+def test_the_cli_says_in_one_line_when_the_database_cannot_be_reached(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    pg.require()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("PINRENDER_DATABASE", f"postgresql://postgres:secret@127.0.0.1:{port}/x")
+    assert main(["keys", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("pinrender: error: PostgreSQL unavailable") and "Traceback" not in err
+    assert "secret" not in err
