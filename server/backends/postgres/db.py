@@ -2,8 +2,8 @@
 
 Connections come from one psycopg_pool `ConnectionPool` per store, in autocommit mode: a read is
 one statement and one round trip, with no BEGIN/COMMIT around it, and psycopg prepares a statement
-by itself once it has run a few times. Writes that must be atomic run in `transaction()`, which
-can pipeline its statements (one round trip for the lot) when no step decides on an earlier one.
+by itself once it has run a few times. Writes that must be atomic either are one statement or run
+in `transaction()`.
 
 Driver errors never leave this package: a unique-key clash is `Conflict`; a server that cannot be
 reached, a dropped connection or an exhausted pool is `StoreUnavailable`, which the app answers
@@ -91,16 +91,9 @@ class Database:
             raise _unavailable(exc) from exc
 
     @contextmanager
-    def transaction(self, *, pipeline: bool = False) -> Iterator[Conn]:
-        """One transaction; with `pipeline`, statements are sent without waiting for each reply
-        (a result is awaited only when read), so a fixed sequence costs one round trip."""
-        with self.connection() as conn:
-            if pipeline:
-                with conn.pipeline(), conn.transaction():
-                    yield conn
-            else:
-                with conn.transaction():
-                    yield conn
+    def transaction(self) -> Iterator[Conn]:
+        with self.connection() as conn, conn.transaction():
+            yield conn
 
     def rows(self, sql: str, params: Any = ()) -> list[Row]:
         """A read: retried once when it fails on a connection that broke while pooled (the

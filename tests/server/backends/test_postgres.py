@@ -170,3 +170,30 @@ def test_a_dropped_connection_is_retried_for_reads_and_unavailable_for_writes(ur
         assert store.counters.usage.add(account.id, "renders", "p") >= 1  # the pool recovered
     finally:
         store.close()
+
+
+def test_both_url_schemes_and_the_pool_settings_in_the_query(url: str) -> None:
+    short = url.replace("postgresql://", "postgres://", 1) + "?pool_max=2&pool_timeout=3&application_name=pr"
+    store = open_meta_store(short)
+    try:
+        pool = store.db.pool  # type: ignore[attr-defined]
+        assert (pool.max_size, pool.timeout) == (2, 3.0)
+        with pool.connection() as conn:
+            assert conn.execute("SHOW application_name").fetchone()["application_name"] == "pr"
+    finally:
+        store.close()
+    with pytest.raises(ValueError, match="pool_max must be a number"):
+        open_meta_store(url + "?pool_max=many")
+
+
+def test_without_psycopg_a_postgresql_url_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import pinrender_server.backends as backends
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # what an install without the extra has
+    for name in [m for m in sys.modules if m.startswith("pinrender_server.backends.postgres")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delattr(backends, "postgres", raising=False)
+    with pytest.raises(RuntimeError, match=r"pip install 'pinrender\[postgres\]'"):
+        open_meta_store("postgresql://postgres@127.0.0.1/x")

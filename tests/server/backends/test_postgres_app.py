@@ -144,3 +144,40 @@ def test_the_cli_says_in_one_line_when_the_database_cannot_be_reached(
     err = capsys.readouterr().err
     assert err.startswith("pinrender: error: PostgreSQL unavailable") and "Traceback" not in err
     assert "secret" not in err
+
+
+async def test_requests_answer_503_while_the_database_is_gone_and_recover_after(
+        make_settings: Callable[..., Settings]) -> None:
+    import psycopg
+
+    with pg.fresh_database("pool_timeout=1") as url:
+        name = url.split("?")[0].rsplit("/", 1)[1]
+
+        def database(allow: bool) -> None:
+            with psycopg.connect(pg.admin_url(), autocommit=True) as admin:
+                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allow).lower()}')
+                if not allow:  # and drop the pooled connections, as a restart would
+                    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                  " WHERE datname = %s", (name,))
+
+        async with open_api(make_settings(database=url)) as api:
+            key = api.key("gone@example.com", plan="pro")
+            h = auth(key)
+            template = await api.create(key, CARD)
+            database(allow=False)
+            try:
+                for method, path, body in (("GET", "/api/templates", None),
+                                           ("POST", "/api/generate", {"templateId": template["id"]}),
+                                           ("GET", "/api/images", None),
+                                           ("GET", f"/api/render?templateId={template['id']}", None)):
+                    r = await api.client.request(method, path, headers=h, json=body)
+                    assert r.status_code == 503, (path, r.status_code, r.text)
+                    assert int(r.headers["Retry-After"]) > 0
+            finally:
+                database(allow=True)
+            # The pool reconnects by itself, backing off between attempts (a second, then more).
+            for _ in range(300):
+                r = await api.client.get("/api/templates", headers=h)
+                if r.status_code != 503:
+                    break
+            assert r.status_code == 200 and r.json()["data"]["total"] == 1
