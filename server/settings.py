@@ -191,10 +191,13 @@ class Settings(BaseSettings):
     public_base_url: str = ""
     # `file:///path`, or `memory://` for tests; empty means `<data_dir>/blobs`.
     storage: str = ""
-    # `sqlite:///path` or `sqlite://:memory:`; empty means `<data_dir>/pinrender.db`.
+    # `sqlite:///path` or `sqlite://:memory:`; empty means `<data_dir>/pinrender.db`. Or
+    # `postgresql://user:password@host:port/db` (the `postgres` extra) for several processes;
+    # its query may add `pool_min`, `pool_max`, `pool_timeout` (backends/postgres/db.py).
     database: str = ""
     # Counters and limits (monthly usage, credits, rolling-hour requests): empty means in the
-    # metadata database; `memory://` keeps them in this process only; `sqlite:///path` apart.
+    # metadata database; `memory://` keeps them in this process only; `sqlite:///path` or
+    # `postgresql://…` apart.
     counters: str = ""
 
     plans: dict[str, Plan] = Field(default_factory=default_plans)

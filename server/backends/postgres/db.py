@@ -32,7 +32,7 @@ Row = dict[str, Any]
 
 # Pool settings taken from the URL's query (and removed before libpq sees it), with defaults
 # that suit one server process: a few threads render, the event loop reads.
-POOL_DEFAULTS = {"pool_min": 1.0, "pool_max": 10.0, "pool_timeout": 10.0}
+POOL_DEFAULTS = {"pool_min": 1.0, "pool_max": 10.0, "pool_timeout": 5.0}
 # The migration lock's key: outside the int4 range `hashtext` gives the rate-limit buckets.
 MIGRATION_LOCK = 0x70696E72656E6465  # "pinrende"
 
