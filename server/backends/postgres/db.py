@@ -102,7 +102,7 @@ class Database:
             try:
                 with self.pool.connection() as conn:
                     try:
-                        return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+                        return conn.execute(sql, params).fetchall()
                     except (psycopg.OperationalError, psycopg.InterfaceError):
                         if attempt == 1 and conn.broken:
                             continue
@@ -120,12 +120,12 @@ class Database:
     def run(self, sql: str, params: Any = ()) -> int:
         """One write statement in its own transaction; returns the rows it touched."""
         with self.connection() as conn:
-            return conn.execute(sql, params).rowcount  # type: ignore[arg-type]
+            return conn.execute(sql, params).rowcount
 
     def returning(self, sql: str, params: Any = ()) -> Row | None:
         """One write statement with RETURNING; its first row."""
         with self.connection() as conn:
-            return conn.execute(sql, params).fetchone()  # type: ignore[arg-type]
+            return conn.execute(sql, params).fetchone()
 
     def migrate(self, conninfo: str, connect: dict[str, Any]) -> None:
         """Apply the missing migrations, once, whoever else starts at the same moment: the
@@ -149,7 +149,7 @@ class Database:
             found = conn.execute("SELECT COALESCE(MAX(version), 0) AS done FROM schema_version").fetchone()
             done = int(found["done"]) if found else 0
             for number, script in enumerate(MIGRATIONS[done:], start=done + 1):
-                conn.execute(script)  # type: ignore[arg-type]
+                conn.execute(script)
                 conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (%s, %s)",
                              (number, time.time()))
 
