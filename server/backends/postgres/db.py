@@ -35,6 +35,10 @@ Row = dict[str, Any]
 POOL_DEFAULTS = {"pool_min": 1.0, "pool_max": 10.0, "pool_timeout": 5.0}
 # The migration lock's key: outside the int4 range `hashtext` gives the rate-limit buckets.
 MIGRATION_LOCK = 0x70696E72656E6465  # "pinrende"
+# How long a caller waits for a connection while the database is failing (see `_pooled`).
+FAIL_FAST = 0.1
+# How long a read retried on a new connection waits for one (see `rows`).
+RECONNECT_WAIT = 1.0
 
 
 def split_url(url: str) -> tuple[str, dict[str, float]]:
@@ -64,6 +68,7 @@ class Database:
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         conninfo, pool = split_url(url)
         self.timeout = pool["pool_timeout"]
+        self.failing = False
         # Without a connect_timeout of its own, a connection attempt gives up when a caller
         # waiting for the pool would (libpq's floor is 2 s).
         connect: dict[str, Any] = {}
@@ -79,9 +84,27 @@ class Database:
         self.pool.open()
 
     @contextmanager
+    def _pooled(self, wait: float | None = None) -> Iterator[Conn]:
+        # The calls come from the event loop (the Protocols are synchronous), so a database that
+        # is down must not hold each request for the whole pool timeout: after a wait timed out
+        # or a connection broke, callers wait only briefly, until one gets a connection again.
+        timeout = FAIL_FAST if self.failing else min(self.timeout, wait or self.timeout)
+        try:
+            with self.pool.connection(timeout=timeout) as conn:
+                self.failing = False
+                try:
+                    yield conn
+                except (psycopg.OperationalError, psycopg.InterfaceError):
+                    self.failing = self.failing or conn.broken
+                    raise
+        except PoolTimeout:
+            self.failing = True
+            raise
+
+    @contextmanager
     def connection(self) -> Iterator[Conn]:
         try:
-            with self.pool.connection() as conn:
+            with self._pooled() as conn:
                 yield conn
         except PoolTimeout as exc:
             raise _unavailable(exc) from exc
@@ -99,14 +122,20 @@ class Database:
         """A read: retried once when it fails on a connection that broke while pooled (the
         server restarted), since reading again cannot do anything twice."""
         for attempt in (1, 2):
+            retry = False
             try:
-                with self.pool.connection() as conn:
+                # The retry waits for a new connection only briefly: if the server is back it
+                # comes at once, if it is down the caller should not hang on it.
+                with self._pooled(RECONNECT_WAIT if attempt == 2 else None) as conn:
                     try:
                         return conn.execute(sql, params).fetchall()
                     except (psycopg.OperationalError, psycopg.InterfaceError):
                         if attempt == 1 and conn.broken:
-                            continue
-                        raise
+                            retry = True
+                        else:
+                            raise
+                if retry:
+                    continue
             except PoolTimeout as exc:
                 raise _unavailable(exc) from exc
             except (psycopg.OperationalError, psycopg.InterfaceError) as exc:

@@ -197,3 +197,38 @@ def test_without_psycopg_a_postgresql_url_says_what_to_install(monkeypatch: pyte
     monkeypatch.delattr(backends, "postgres", raising=False)
     with pytest.raises(RuntimeError, match=r"pip install 'pinrender\[postgres\]'"):
         open_meta_store("postgresql://postgres@127.0.0.1/x")
+
+
+def test_while_the_database_refuses_connections_callers_stop_waiting_until_it_is_back(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+
+    def database(allow: bool) -> None:
+        with psycopg.connect(pg.admin_url(), autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allow).lower()}')
+            if not allow:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                              (name,))
+
+    store = open_meta_store(url + "?pool_timeout=60")
+    db = store.db  # type: ignore[attr-defined]
+    try:
+        account = store.accounts.create("down@example.com")
+        database(allow=False)
+        try:
+            for _ in range(3):  # the first finds its connection dropped; then no new one is made
+                with pytest.raises(StoreUnavailable):
+                    store.accounts.get(account.id)
+                assert db.failing  # so the next caller waits FAIL_FAST, not the pool's 60 s
+        finally:
+            database(allow=True)
+        for _ in range(600):  # the pool reconnects by itself, backing off between attempts
+            try:
+                assert store.accounts.get(account.id) == account
+                break
+            except StoreUnavailable:
+                continue
+        assert not db.failing
+    finally:
+        store.close()

@@ -150,7 +150,8 @@ async def test_requests_answer_503_while_the_database_is_gone_and_recover_after(
         make_settings: Callable[..., Settings]) -> None:
     import psycopg
 
-    with pg.fresh_database("pool_timeout=1") as url:
+    # A long pool wait: only the fail-fast after the first failure keeps these requests quick.
+    with pg.fresh_database("pool_timeout=20") as url:
         name = url.split("?")[0].rsplit("/", 1)[1]
 
         def database(allow: bool) -> None:
