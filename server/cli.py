@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .backends import StoreUnavailable
 from .services.accounts import AccountError, issue_key
 from .settings import Settings, default_data_dir
 
@@ -358,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, AccountError) as exc:
         print(f"pinrender: error: {exc}", file=sys.stderr)
         return 1
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, StoreUnavailable) as exc:
         print(f"pinrender: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

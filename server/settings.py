@@ -216,11 +216,13 @@ class Settings(BaseSettings):
     # `file:///path`, `s3://bucket/prefix` (endpoint and credentials from the standard AWS_*
     # variables), or `memory://` for tests; empty means `<data_dir>/blobs`.
     storage: str = ""
-    # `sqlite:///path` or `sqlite://:memory:`; empty means `<data_dir>/pinrender.db`.
+    # `sqlite:///path` or `sqlite://:memory:`; empty means `<data_dir>/pinrender.db`. Or
+    # `postgresql://user:password@host:port/db` (the `postgres` extra) for several processes;
+    # its query may add `pool_min`, `pool_max`, `pool_timeout` (backends/postgres/db.py).
     database: str = ""
     # Counters and limits (monthly usage, credits, rolling-hour requests): empty means in the
-    # metadata database; `memory://` keeps them in this process only; `sqlite:///path` apart;
-    # `redis://host:port/db` shared by every process (the Redis setting).
+    # metadata database; `memory://` keeps them in this process only; `sqlite:///path` or
+    # `postgresql://…` apart; `redis://host:port/db` shared by every process (the Redis setting).
     counters: str = ""
 
     plans: dict[str, Plan] = Field(default_factory=default_plans)

@@ -1,11 +1,12 @@
 """Storage backends by concern, each chosen by a URL-like setting: records (`MetaStore`,
-`sqlite:///data/x.db`), counters and limits (`CounterStore`; empty = the records' database),
-blobs (`BlobStore`, `file:///data/blobs`). The conformance suites every implementation must pass
-are in `pinrender_server.backends.testing`."""
+`sqlite:///data/x.db` or `postgresql://user:pass@host/db`), counters and limits
+(`CounterStore`; empty = the records' database), blobs (`BlobStore`, `file:///data/blobs`).
+The conformance suites every implementation must pass are in `pinrender_server.backends.testing`."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .blobs import BlobStore, FileBlobStore, MemoryBlobStore
@@ -78,12 +79,37 @@ def open_blob_store(url: str) -> BlobStore:
                      "or memory://)")
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _postgres() -> Any:
+    """The PostgreSQL backend, imported only when a URL asks for it: psycopg is optional."""
+    try:
+        from . import postgres
+    except ImportError as exc:
+        raise RuntimeError("a postgresql:// URL needs psycopg: pip install 'pinrender[postgres]'"
+                           f" ({exc})") from None
+    return postgres
+
+
 def open_meta_store(url: str) -> MetaStore:
     if url in ("sqlite://:memory:", "memory://"):
         return SqliteMetaStore(":memory:")
     if url.startswith("sqlite:///"):
         return SqliteMetaStore(unquote(url[len("sqlite:///") - 1 :]))
-    raise ValueError(f"unsupported database URL {url!r} (use sqlite:///path or memory://)")
+    if url.startswith(POSTGRES_SCHEMES):
+        store: MetaStore = _postgres().PostgresMetaStore(url)
+        return store
+    raise ValueError(f"unsupported database URL {_redacted(url)!r} (use sqlite:///path, "
+                     "postgresql://user:password@host:port/db or memory://)")
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, fit for an error message."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
 
 
 def open_counter_store(url: str, meta: MetaStore) -> CounterStore:
@@ -98,5 +124,9 @@ def open_counter_store(url: str, meta: MetaStore) -> CounterStore:
         from .redis_counters import RedisCounterStore  # the client is an optional extra
 
         return RedisCounterStore(url)
-    raise ValueError(f"unsupported counters URL {url!r} (use redis://host:port/db, sqlite:///path or "
-                     "memory://, or leave it empty for the metadata database)")
+    if url.startswith(POSTGRES_SCHEMES):
+        store: CounterStore = _postgres().PostgresCounterStore.open(url)
+        return store
+    raise ValueError(f"unsupported counters URL {_redacted(url)!r} (use redis://host:port/db, "
+                     "sqlite:///path, postgresql://… or memory://, or leave it empty for the "
+                     "metadata database)")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pinrender
 from pinrender_server.app import create_app
 from pinrender_server.services.accounts import issue_key
 from pinrender_server.settings import Settings
+from tests.server.backends import pg
 from tests.server.backends.stores import blobs, counters, meta, moto_s3  # noqa: F401 (fixtures: every storage backend)
 
 CARD: dict[str, Any] = {
@@ -34,15 +36,24 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
-    def make(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {"data_dir": tmp_path / "data", "load_examples": False,
-                                  "allowed_hosts": ["testserver"],
-                                  "debug_stats": True, "render_workers": 2}
-        values.update(overrides)
-        return Settings(**values)
+def make_settings(tmp_path: Path) -> Iterator[Callable[..., Settings]]:
+    # PINRENDER_TEST_META=postgres runs these app tests on a fresh PostgreSQL database each
+    # (tests/server/backends/pg.py) instead of the data dir's SQLite file.
+    with contextlib.ExitStack() as undo:
+        database: list[str] = []
 
-    return make
+        def make(**overrides: Any) -> Settings:
+            values: dict[str, Any] = {"data_dir": tmp_path / "data", "load_examples": False,
+                                      "allowed_hosts": ["testserver"],
+                                      "debug_stats": True, "render_workers": 2}
+            if os.environ.get("PINRENDER_TEST_META") == "postgres":
+                if not database:
+                    database.append(undo.enter_context(pg.fresh_database()))
+                values["database"] = database[0]
+            values.update(overrides)
+            return Settings(**values)
+
+        yield make
 
 
 class Api:
