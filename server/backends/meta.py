@@ -197,6 +197,16 @@ class CoordinationRepo(Protocol):
 class JobRepo(Protocol):
     """Background jobs, leased to one worker at a time (see `JobRecord`)."""
 
+    @property
+    def notifies(self) -> bool:
+        """Whether `wait_for_work` hears of jobs queued by other processes."""
+        ...
+
+    def wait_for_work(self, timeout: float) -> bool:
+        """Block up to `timeout` s until a job may have been queued by any process (True) or not
+        (False). A store that does not notify answers False at once; workers then poll."""
+        ...
+
     def enqueue(self, account_id: int, kind: str, input: dict[str, Any], *, max_open: int,
                 now: float) -> JobRecord | None:
         """A queued job, unless the account already has `max_open` queued or running (None);

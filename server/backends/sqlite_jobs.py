@@ -28,8 +28,15 @@ def _dump(value: Any) -> str:
 
 
 class SqliteJobs:
+    # No notifications between processes here: workers find new jobs by polling (a job queued in
+    # this process wakes them directly, see JobRunner.wake).
+    notifies = False
+
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def wait_for_work(self, timeout: float) -> bool:
+        return False
 
     def enqueue(self, account_id: int, kind: str, input: dict[str, Any], *, max_open: int,
                 now: float) -> JobRecord | None:

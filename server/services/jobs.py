@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import anyio
+import anyio.to_thread
 
 from ..backends import Claim, ClaimRefused, CounterStore, JobRecord, MetaStore
 from ..settings import JobSettings
@@ -136,8 +137,19 @@ class JobRunner:
     async def run(self) -> None:
         """Run `settings.workers` worker loops until cancelled."""
         async with anyio.create_task_group() as tg:
+            if self.meta.jobs.notifies:
+                tg.start_soon(self._listen)
             for _ in range(self.settings.workers):
                 tg.start_soon(self._worker)
+
+    async def _listen(self) -> None:
+        """Wake the workers when another process queues a job (PostgreSQL's LISTEN/NOTIFY), so a
+        job starts at once wherever it was queued; the poll stays as the fallback."""
+        while True:
+            heard = await anyio.to_thread.run_sync(self.meta.jobs.wait_for_work, 1.0,
+                                                   abandon_on_cancel=True)
+            if heard:
+                self.wake()
 
     async def _worker(self) -> None:
         while True:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 import redis
 from PIL import Image
@@ -39,7 +40,7 @@ def shared(tmp_path: Path) -> Iterator[tuple[dict[str, str], FakeOpenAI]]:
             "PINRENDER_COUNTERS": f"{REDIS_URL}?prefix={prefix}",
             "PINRENDER_STORAGE": f"s3://{MotoS3.new_bucket()}/blobs",
             "AWS_ENDPOINT_URL": MotoS3.endpoint, **CREDENTIALS,
-            "PINRENDER_PLANS__PRO__HOURLY_REQUESTS": "40",
+            "PINRENDER_PLANS__AGENCY__HOURLY_REQUESTS": "40",
             "PINRENDER_PLANS__PRO__MONTHLY_UPLOADS": "5",
             "PINRENDER_PLANS__PRO__MONTHLY_CREDITS": "12",
             "PINRENDER_AI__BACKEND": "openai", "PINRENDER_AI__BASE_URL": fake.url,
@@ -55,8 +56,9 @@ def shared(tmp_path: Path) -> Iterator[tuple[dict[str, str], FakeOpenAI]]:
     client.close()
 
 
-def key_for(data: Path, env: dict[str, str], email: str) -> str:
-    return cli(data, "keys", "create", "--email", email, "--plan", "pro", env=env).strip().splitlines()[-1]
+def key_for(data: Path, env: dict[str, str], email: str, plan: str = "pro") -> str:
+    return cli(data, "keys", "create", "--email", email, "--plan", plan,
+               env=env).strip().splitlines()[-1]
 
 
 def h(key: str) -> dict[str, str]:
@@ -96,8 +98,8 @@ def test_two_servers_share_one_state(tmp_path: Path,
         variant = httpx.get(f"{b.base}{src.path}?size=s", timeout=30)
         assert variant.status_code == 200 and Image.open(io.BytesIO(variant.content)).width > 0
 
-        # The rolling hour of one key is exact across both processes (40 for pro here).
-        hourly = key_for(dir_a, env, "hourly@example.com")
+        # The rolling hour of one key is exact across both processes (40 for agency here).
+        hourly = key_for(dir_a, env, "hourly@example.com", plan="agency")
         codes = race([(lambda s=s: httpx.get(f"{s.base}/api/account", headers=h(hourly), timeout=30))
                       for s in [a, b] * 30])
         assert codes.count(200) == 40 and codes.count(429) == 20
@@ -117,7 +119,8 @@ def test_two_servers_share_one_state(tmp_path: Path,
             json={"prompt": "a kite", "model": "mini", "quality": "high"})) for s in [a, b] * 8])
         assert codes.count(200) == 2 and codes.count(429) == 14, codes
 
-        # A job survives the death of the process running it, charged once.
+        # A job survives the death of the process running it, charged once. Either process may
+        # take it (a NOTIFY wakes both): the one whose lease it is gets killed.
         fake.reset()
         fake.script, fake.delay = ["slow"], 120.0
         worker = key_for(dir_a, env, "jobs@example.com")
@@ -127,10 +130,15 @@ def test_two_servers_share_one_state(tmp_path: Path,
         while not any(p.endswith("/images/generations") for p, _, _ in fake.requests):
             assert time.monotonic() < deadline, "the job never reached the provider"
             time.sleep(0.1)
-        a.kill()
-        status = wait_job(b, worker, job["job_id"])
+        with psycopg.connect(env["PINRENDER_DATABASE"]) as db:
+            row = db.execute("SELECT lease_owner FROM jobs WHERE id = %s", (job["job_id"],)).fetchone()
+        assert row is not None
+        runner, survivor = (a, b) if f":{a.proc.pid}:" in row[0] else (b, a)
+        assert f":{runner.proc.pid}:" in row[0]
+        runner.kill()
+        status = wait_job(survivor, worker, job["job_id"])
         assert status["status"] == "completed", status
-        used = httpx.get(f"{b.base}/api/account", headers=h(worker), timeout=30).json()["data"]
+        used = httpx.get(f"{survivor.base}/api/account", headers=h(worker), timeout=30).json()["data"]
         assert used["aiCredits"]["used"] == 4  # mini x medium 3 + hotspots 1, once
     # A full restart, even on fresh local data dirs, loses nothing.
     with serving(tmp_path / "c", env) as c:
@@ -151,5 +159,5 @@ def wait_job(server: Served, key: str, job_id: int, timeout: float = 60) -> dict
                                          headers=h(key), timeout=30).json()["data"]
         if data["status"] in ("completed", "failed"):
             return data
-        time.sleep(0.2)
-    raise AssertionError("the job did not finish")
+        time.sleep(0.5)
+    raise AssertionError(f"the job did not finish: {data}")

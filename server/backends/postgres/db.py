@@ -61,7 +61,8 @@ def split_url(url: str) -> tuple[str, dict[str, float]]:
 
 def _unavailable(exc: BaseException) -> StoreUnavailable:
     # The message names the cause but never the URL (it may carry a password).
-    return StoreUnavailable(f"PostgreSQL unavailable: {type(exc).__name__}: {str(exc).strip()[:200]}")
+    return StoreUnavailable(f"PostgreSQL unavailable: {type(exc).__name__}: {str(exc).strip()[:200]}",
+                            backend="database")
 
 
 class Database:
@@ -79,6 +80,7 @@ class Database:
             min_size=int(pool["pool_min"]), max_size=max(int(pool["pool_max"]), int(pool["pool_min"])),
             timeout=self.timeout, kwargs={"autocommit": True, "row_factory": dict_row, **connect},
         )
+        self.conninfo, self.connect_options = conninfo, connect
         if migrate:
             self.migrate(conninfo, connect)
         self.pool.open()

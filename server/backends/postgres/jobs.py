@@ -5,8 +5,13 @@ phase charges are recorded with their spend, in one transaction."""
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
+import threading
+import time
 from typing import Any
+
+import psycopg
 
 from ..records import Claim, ClaimRefused, JobRecord
 from .db import Database, Row
@@ -29,11 +34,43 @@ def _dump(value: Any) -> str:
 
 
 _OPEN = "status IN ('queued', 'running')"
+CHANNEL = "pinrender_jobs"
 
 
 class PostgresJobs:
+    notifies = True
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._listener: psycopg.Connection[Any] | None = None
+        self._listener_lock = threading.Lock()
+
+    def wait_for_work(self, timeout: float) -> bool:
+        """Block until a job is queued anywhere (a NOTIFY on the channel) or `timeout` passes. One
+        connection of its own, outside the pool, LISTENs; it is opened again after a failure."""
+        with self._listener_lock:
+            try:
+                if self._listener is None or self._listener.closed:
+                    self._listener = psycopg.connect(self.db.conninfo, autocommit=True,
+                                                     **self.db.connect_options)
+                    self._listener.execute(f"LISTEN {CHANNEL}")
+                for _ in self._listener.notifies(timeout=timeout, stop_after=1):
+                    return True
+                return False
+            except psycopg.Error:
+                self._close_listener()
+                time.sleep(min(timeout, 1.0))  # the database is away: the poll still runs
+                return False
+
+    def _close_listener(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._listener.close()
+            self._listener = None
+
+    def close(self) -> None:
+        with self._listener_lock:
+            self._close_listener()
 
     def enqueue(self, account_id: int, kind: str, input: dict[str, Any], *, max_open: int,
                 now: float) -> JobRecord | None:
@@ -48,6 +85,8 @@ class PostgresJobs:
                 "INSERT INTO jobs (account_id, kind, status, input, created_at, updated_at)"
                 " VALUES (%s, %s, 'queued', %s, %s, %s) RETURNING *",
                 (account_id, kind, _dump(input), now, now)).fetchone()
+            # Delivered at commit to every worker LISTENing, in any process or machine.
+            conn.execute(f"NOTIFY {CHANNEL}")
         assert made is not None
         return _job(made)
 

@@ -52,4 +52,5 @@ class PostgresMetaStore:
         self.events = PostgresEvents(self.db)
 
     def close(self) -> None:
+        self.jobs.close()
         self.db.close()

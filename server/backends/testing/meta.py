@@ -351,3 +351,16 @@ class MetaStoreContract:
         assert meta.jobs.charge(job.id, "expand", a.id, Claim("ai_credits", "2026-05", 1), spend=False)
         assert meta.counters.usage.get(a.id, "ai_credits", "2026-05") == 10
         assert meta.jobs.uncharge(job.id, "expand", release=False) == Claim("ai_credits", "2026-05", 1)
+
+    def test_wait_for_work_hears_a_job_queued_elsewhere(self, meta: MetaStore) -> None:
+        a = meta.accounts.create("w@example.com")
+        if not meta.jobs.notifies:
+            assert meta.jobs.wait_for_work(30.0) is False  # at once: its workers poll
+            return
+        assert meta.jobs.wait_for_work(0.01) is False  # listening from now on
+        heard: list[bool] = []
+        waiter = threading.Thread(target=lambda: heard.append(meta.jobs.wait_for_work(20.0)))
+        waiter.start()
+        meta.jobs.enqueue(a.id, "image", {}, max_open=5, now=NOW)
+        waiter.join(25)
+        assert heard == [True]
