@@ -4,27 +4,13 @@ processes on one file) can never hold the same job, and phase charges recorded w
 from __future__ import annotations
 
 import builtins
-import json
 import sqlite3
 from typing import Any
 
 from .records import Claim, ClaimRefused, JobRecord
+from .rows import dump_json, job_record
 from .sqlite_db import Database
 from .sqlite_usage import spend as spend_claim
-
-
-def _job(row: sqlite3.Row) -> JobRecord:
-    return JobRecord(
-        id=row["id"], account_id=row["account_id"], kind=row["kind"], status=row["status"],
-        input=json.loads(row["input"]), state=json.loads(row["state"]),
-        results=json.loads(row["results"]) if row["results"] is not None else None,
-        error=row["error"], attempts=row["attempts"], lease_owner=row["lease_owner"],
-        lease_until=row["lease_until"], created_at=row["created_at"], updated_at=row["updated_at"],
-    )
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
 
 
 class SqliteJobs:
@@ -48,7 +34,7 @@ class SqliteJobs:
                 return None
             cur = conn.execute(
                 "INSERT INTO jobs (account_id, kind, status, input, created_at, updated_at)"
-                " VALUES (?, ?, 'queued', ?, ?, ?)", (account_id, kind, _dump(input), now, now))
+                " VALUES (?, ?, 'queued', ?, ?, ?)", (account_id, kind, dump_json(input), now, now))
             job_id = int(cur.lastrowid or 0)
         found = self.get(job_id)
         assert found is not None
@@ -56,7 +42,7 @@ class SqliteJobs:
 
     def get(self, job_id: int) -> JobRecord | None:
         rows = self.db.query("SELECT * FROM jobs WHERE id = ?", (job_id,))
-        return _job(rows[0]) if rows else None
+        return job_record(rows[0]) if rows else None
 
     def claim(self, holder: str, *, now: float, lease_seconds: float,
               max_attempts: int) -> JobRecord | None:
@@ -80,7 +66,7 @@ class SqliteJobs:
                     " attempts = attempts + 1, updated_at = ? WHERE id = ?",
                     (holder, now + lease_seconds, now, row["id"]))
                 found = conn.execute("SELECT * FROM jobs WHERE id = ?", (row["id"],)).fetchone()
-                return _job(found)
+                return job_record(found)
 
     def _held(self, conn: sqlite3.Connection, job_id: int, holder: str) -> bool:
         row = conn.execute("SELECT 1 FROM jobs WHERE id = ? AND lease_owner = ? AND status = 'running'",
@@ -97,7 +83,7 @@ class SqliteJobs:
         with self.db.transaction() as conn:
             return conn.execute(
                 "UPDATE jobs SET state = ?, updated_at = ? WHERE id = ? AND lease_owner = ?"
-                " AND status = 'running'", (_dump(state), now, job_id, holder)).rowcount > 0
+                " AND status = 'running'", (dump_json(state), now, job_id, holder)).rowcount > 0
 
     def finish(self, job_id: int, holder: str, *, status: str, now: float,
                results: builtins.list[dict[str, Any]] | None = None,
@@ -109,7 +95,7 @@ class SqliteJobs:
                 "UPDATE jobs SET status = ?, results = ?, error = ?, lease_owner = NULL,"
                 " lease_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ?"
                 " AND status = 'running'",
-                (status, None if results is None else _dump(results), error, now, job_id,
+                (status, None if results is None else dump_json(results), error, now, job_id,
                  holder)).rowcount > 0
 
     def charge(self, job_id: int, phase: str, account_id: int, claim: Claim, *,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import json
 import threading
 import time
 from typing import Any
@@ -14,24 +13,10 @@ from typing import Any
 import psycopg
 
 from ..records import Claim, ClaimRefused, JobRecord
-from .db import Database, Row
+from ..rows import dump_json, job_record
+from .db import Database
 from .usage import RELEASE
 from .usage import spend as spend_claim
-
-
-def _job(row: Row) -> JobRecord:
-    return JobRecord(
-        id=row["id"], account_id=row["account_id"], kind=row["kind"], status=row["status"],
-        input=json.loads(row["input"]), state=json.loads(row["state"]),
-        results=json.loads(row["results"]) if row["results"] is not None else None,
-        error=row["error"], attempts=row["attempts"], lease_owner=row["lease_owner"],
-        lease_until=row["lease_until"], created_at=row["created_at"], updated_at=row["updated_at"],
-    )
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
-
 
 _OPEN = "status IN ('queued', 'running')"
 CHANNEL = "pinrender_jobs"
@@ -84,17 +69,17 @@ class PostgresJobs:
             made = conn.execute(
                 "INSERT INTO jobs (account_id, kind, status, input, created_at, updated_at)"
                 " VALUES (%s, %s, 'queued', %s, %s, %s) RETURNING *",
-                (account_id, kind, _dump(input), now, now)).fetchone()
+                (account_id, kind, dump_json(input), now, now)).fetchone()
             # Delivered at commit to every worker LISTENing, in any process or machine.
             conn.execute(f"NOTIFY {CHANNEL}")
         assert made is not None
-        return _job(made)
+        return job_record(made)
 
     def get(self, job_id: int) -> JobRecord | None:
         if not -(2**63) <= job_id < 2**63:
             return None
         row = self.db.row("SELECT * FROM jobs WHERE id = %s", (job_id,))
-        return _job(row) if row else None
+        return job_record(row) if row else None
 
     def claim(self, holder: str, *, now: float, lease_seconds: float,
               max_attempts: int) -> JobRecord | None:
@@ -118,7 +103,7 @@ class PostgresJobs:
                     " attempts = attempts + 1, updated_at = %s WHERE id = %s RETURNING *",
                     (holder, now + lease_seconds, now, row["id"])).fetchone()
                 assert taken is not None
-                return _job(taken)
+                return job_record(taken)
 
     def renew(self, job_id: int, holder: str, *, until: float) -> bool:
         return self.db.run("UPDATE jobs SET lease_until = %s WHERE id = %s AND lease_owner = %s"
@@ -127,7 +112,7 @@ class PostgresJobs:
     def save_state(self, job_id: int, holder: str, state: dict[str, Any], *, now: float) -> bool:
         return self.db.run("UPDATE jobs SET state = %s, updated_at = %s WHERE id = %s"
                            " AND lease_owner = %s AND status = 'running'",
-                           (_dump(state), now, job_id, holder)) > 0
+                           (dump_json(state), now, job_id, holder)) > 0
 
     def finish(self, job_id: int, holder: str, *, status: str, now: float,
                results: builtins.list[dict[str, Any]] | None = None,
@@ -138,7 +123,7 @@ class PostgresJobs:
             "UPDATE jobs SET status = %s, results = %s, error = %s, lease_owner = NULL,"
             " lease_until = NULL, updated_at = %s WHERE id = %s AND lease_owner = %s"
             " AND status = 'running'",
-            (status, None if results is None else _dump(results), error, now, job_id, holder)) > 0
+            (status, None if results is None else dump_json(results), error, now, job_id, holder)) > 0
 
     def charge(self, job_id: int, phase: str, account_id: int, claim: Claim, *,
                spend: bool) -> bool:

@@ -133,7 +133,7 @@ async def test_generate_hotspots_suggests_without_saving(images: Images) -> None
     r = await post(images, f"/api/images/{image['unique_id']}/generate-hotspots", {"max_hotspots": 50})
     assert r.status_code == 200, r.text
     spots = r.json()["data"]["hotspots"]
-    assert 1 <= len(spots) <= 20
+    assert 0 < len(spots) <= 20
     assert all(0 <= s["x"] <= 100 and 0 <= s["y"] <= 100 and s["color"].startswith("#") for s in spots)
     # Each block gets a hotspot inside it (percent coordinates of the 400x300 image).
     assert any(7 <= s["x"] <= 33 and 10 <= s["y"] <= 43 for s in spots)
