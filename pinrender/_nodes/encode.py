@@ -42,11 +42,8 @@ class Encode(Node):
         if self.format in AUTO_FORMATS:
             self._check_size(ctx, image)
             return encode_auto(image, AUTO_FORMATS[self.format])
+        self._check_size(ctx, image)
         fmt = written_format(self.format, image)
-        limit = ctx.services.limits.max_output_pixels
-        if isinstance(image, pyvips.Image) and image.width * image.height > limit:
-            raise RenderError(f"the output would be {image.width}x{image.height}, over the "
-                              f"limit of {limit} pixels")
         return encode(image, fmt, self.quality, keep_metadata=self.keep_metadata,
                       animated=FORMATS[fmt].animated)
 
