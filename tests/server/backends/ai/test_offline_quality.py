@@ -284,3 +284,12 @@ def test_an_html_article_is_read_as_its_text() -> None:
         assert markup not in text
     prompt = call("expand_concept", "a heat pump", page_content=HTML_ARTICLE).prompt
     assert "analytics" not in prompt and "strong" not in prompt
+
+
+def test_descriptions_read_as_english() -> None:
+    from pinrender_server.backends.ai.vision import Region, describe
+
+    for rgb in ((240, 140, 20), (220, 30, 30), (30, 60, 220)):  # orange, red, blue
+        title, text = describe(Region(50, 50, 0.1, rgb, (40, 40, 60, 60), 1.0), (255, 255, 255))
+        article, name = text.split(" ")[:2]
+        assert article == ("An" if name[0] in "aeiou" else "A"), text
