@@ -20,7 +20,14 @@ from starlette.routing import Route
 
 import pinrender
 
-from .backends import open_blob_store, open_counter_store, open_meta_store
+from .backends import (
+    MemoryCounterStore,
+    SqliteCounterStore,
+    SqliteMetaStore,
+    open_blob_store,
+    open_counter_store,
+    open_meta_store,
+)
 from .backends.ai import open_ai_backend
 from .context import AppContext
 from .families import hosting, interactive, orgs
@@ -113,8 +120,11 @@ def build_context(settings: Settings, *, renderer: pinrender.Renderer | None = N
                                   settings.render_timeout)
     service = RenderService(renderer or build_renderer(settings), blobs, meta, counters, pool,
                             OutputCache(settings.result_cache_bytes))
+    # The embedded stores run in this process; anything else waits on the network (AppContext.io).
+    embedded = (isinstance(meta, SqliteMetaStore)
+                and isinstance(counters, (SqliteCounterStore, MemoryCounterStore)))
     return AppContext(settings=settings, meta=meta, blobs=blobs, render=service, counters=counters,
-                      ai=open_ai_backend(settings.ai))
+                      ai=open_ai_backend(settings.ai), blocking=not embedded)
 
 
 async def close_context(ctx: AppContext) -> None:

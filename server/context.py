@@ -10,7 +10,9 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+import anyio.to_thread
 from starlette.requests import Request
 
 from .backends import BlobStore, CounterStore, MetaStore
@@ -19,6 +21,8 @@ from .http import hosts
 from .services.links import Links, server_secret
 from .services.rendering.service import RenderService
 from .settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -35,6 +39,18 @@ class AppContext:
 
     # Tells this process's job workers that a job was queued (set by the app when it runs some).
     wake_jobs: Callable[[], None] = lambda: None
+    # Whether a store call may wait on the network (PostgreSQL, Redis): see `io`.
+    blocking: bool = False
+
+    async def io(self, fn: Callable[..., T], /, *args: Any) -> T:
+        """The seam between the event loop and the storage backends. With a networked store the
+        call runs on a worker thread, so a slow round trip stalls only its own request; the
+        embedded stores (SQLite, memory) answer in microseconds, less than the hop costs, and are
+        called in place. Give it the whole synchronous step (a lookup and what follows from it),
+        so a request pays one hop, not one per query."""
+        if self.blocking:
+            return await anyio.to_thread.run_sync(functools.partial(fn, *args))
+        return fn(*args)
 
     @functools.cached_property
     def secret(self) -> str:

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from ..backends import Account, ApiKey
 from ..context import AppContext
 from ..services.accounts import find_key
-from ..services.ratelimit import HOUR, Decision, limiter_for
+from ..services.ratelimit import HOUR, Decision, RateLimiter, limiter_for
 from .errors import ApiError
 
 
@@ -37,17 +37,23 @@ def key_from(request: Request) -> str | None:
     return request.query_params.get("api_key") or None
 
 
-def authenticate(request: Request, ctx: AppContext, ability: str | None = "read") -> Principal:
+async def authenticate(request: Request, ctx: AppContext,
+                       ability: str | None = "read") -> Principal:
     """The caller's key and account, after the key's rolling-hour limit.
 
     Every request with a known key counts, whatever its outcome (seed 000, "Hourly rate limit"):
     a true sliding hour per key, exact under concurrency (server/services/ratelimit.py). `ability=None`
-    leaves the ability check to the caller, for families that gate on the plan first.
+    leaves the ability check to the caller, for families that gate on the plan first. The store
+    work is one step through `ctx.io`: off the event loop when the stores are networked.
     """
     secret = key_from(request)
     if not secret:
         raise _unauthorized("API key required: send Authorization: Bearer pk_…, X-API-Key or "
                             "?api_key=")
+    return await ctx.io(identify, ctx, limiter_for(request.app), secret, ability)
+
+
+def identify(ctx: AppContext, limiter: RateLimiter, secret: str, ability: str | None) -> Principal:
     key = find_key(ctx.meta, secret)
     if key is None:
         raise _unauthorized("Invalid API key")
@@ -58,7 +64,7 @@ def authenticate(request: Request, ctx: AppContext, ability: str | None = "read"
         raise _unauthorized("Invalid API key")
     plan = ctx.settings.plan(account.plan)
     limit = ctx.settings.key_hourly_requests.get(key.id, plan.hourly_requests)
-    rate = limiter_for(request.app).hit(f"key:{key.id}", limit, HOUR)
+    rate = limiter.hit(f"key:{key.id}", limit, HOUR)
     if not rate.allowed:
         raise ApiError(429, "Rate limit exceeded", headers=rate.headers())
     if ability is not None and ability not in key.abilities:

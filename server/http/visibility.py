@@ -57,7 +57,7 @@ class Access:
 PUBLIC = Access(public=True)
 
 
-def admit(request: Request, ctx: AppContext, image: ImageRecord) -> Access:
+async def admit(request: Request, ctx: AppContext, image: ImageRecord) -> Access:
     """May this request read `image`? Raises 404 (or 403 for an expired link) if not."""
     if image.public:
         return PUBLIC
@@ -70,7 +70,7 @@ def admit(request: Request, ctx: AppContext, image: ImageRecord) -> Access:
                       expires=expires)
     if key_from(request) is not None:
         # A key that is present must be valid (401 otherwise), and the owner's.
-        if authenticate(request, ctx, "read").account.id == image.account_id:
+        if (await authenticate(request, ctx, "read")).account.id == image.account_id:
             return Access(public=False)
     if verdict == "expired":
         raise ApiError(403, "This link has expired: ask the image's owner for a fresh one",

@@ -233,5 +233,6 @@ def describe(region: Region, bg: tuple[int, int, int] | None) -> tuple[str, str]
                 f"{colour}.")
     against = f" against the {color_name(bg)} background" if bg else " from the rest of the picture by its colour"
     return (f"{size_name(region.area)} {colour} region, {where}",
-            f"{'An' if colour[:1] in 'aeiou' else 'A'} {colour} area covering about {max(1, round(100 * region.area))}% of the image, {where}; "
+            f"{'An' if colour[:1] in 'aeiou' else 'A'} {colour} area covering about "
+            f"{max(1, round(100 * region.area))}% of the image, {where}; "
             f"it stands out{against}.")

@@ -18,7 +18,7 @@ from .models import NamespaceList, UsageOut
            enveloped=False)
 async def usage(request: Request) -> Response:
     ctx = get_ctx(request)
-    principal = authenticate(request, ctx, "read")
+    principal = await authenticate(request, ctx, "read")
     now = time.time()
     account = principal.account
     plan = ctx.settings.plan(account.plan)
@@ -36,7 +36,7 @@ async def usage(request: Request) -> Response:
            response=NamespaceList, enveloped=False)
 async def namespaces(request: Request) -> Response:
     ctx = get_ctx(request)
-    principal = authenticate(request, ctx, "read")
+    principal = await authenticate(request, ctx, "read")
     rows = ctx.meta.hosting.namespace_usage(principal.account.id, now=time.time())
     return JSONResponse({"namespaces": [
         {"namespace": n, "count": c, "storage_bytes": b} for n, c, b in rows]})

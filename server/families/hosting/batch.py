@@ -31,7 +31,7 @@ def new_tags(image: ImageRecord, changes: BatchChanges) -> tuple[str, ...]:
            response=Updated, enveloped=False, errors=(422,))
 async def batch_update(request: Request) -> Response:
     ctx = get_ctx(request)
-    principal = authenticate(request, ctx, "write")
+    principal = await authenticate(request, ctx, "write")
     body = await json_body(request, ctx, BatchUpdate)
     now = time.time()
     images = [i for ref in dict.fromkeys(body.ids)
@@ -60,7 +60,7 @@ async def batch_update(request: Request) -> Response:
            body=BatchDelete, response=Deleted, enveloped=False, errors=(422,))
 async def batch_delete(request: Request) -> Response:
     ctx = get_ctx(request)
-    principal = authenticate(request, ctx, "write")
+    principal = await authenticate(request, ctx, "write")
     body = await json_body(request, ctx, BatchDelete)
     now = time.time()
     account_id = principal.account.id

@@ -11,12 +11,12 @@ from ...http.auth import Principal, authenticate, key_from
 from ...services import media
 
 
-def optional_principal(request: Request, ctx: AppContext, ability: str = "read"
+async def optional_principal(request: Request, ctx: AppContext, ability: str = "read"
                        ) -> Principal | None:
     """No key: anonymous. A key that is present must be valid (401 otherwise), never ignored."""
     if key_from(request) is None:
         return None
-    return authenticate(request, ctx, ability)
+    return await authenticate(request, ctx, ability)
 
 
 def client_ip(request: Request) -> str:

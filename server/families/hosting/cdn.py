@@ -75,7 +75,7 @@ async def serve(request: Request) -> Response:
     image = find(ctx, uid, time.time())
     if image is None or team_of(ctx, image) != request.path_params["team_hash"]:
         raise not_found()
-    access = admit(request, ctx, image)
+    access = await admit(request, ctx, image)
     cdn_params.admit_free_form(request, ctx, image, query)
     original = extension(image)
     is_original = ext == original or (ext in ("jpg", "jpeg") and original == "jpeg")

@@ -58,7 +58,7 @@ def owned(ctx: AppContext, principal: Principal, ref: str, now: float) -> ImageR
            enveloped=False, errors=(422,))
 async def list_media(request: Request) -> Response:
     ctx = get_ctx(request)
-    principal = authenticate(request, ctx, "read")
+    principal = await authenticate(request, ctx, "read")
     q = validate(ListQuery, dict(request.query_params))
     if q.namespace is not None:
         try:
@@ -83,7 +83,7 @@ async def list_media(request: Request) -> Response:
            response=MediaOut, enveloped=False, auth=False, errors=(404,))
 async def get_media(request: Request) -> Response:
     ctx = get_ctx(request)
-    principal = optional_principal(request, ctx, "read")
+    principal = await optional_principal(request, ctx, "read")
     image = find(ctx, request.path_params["id"], time.time())
     mine = image is not None and principal is not None and image.account_id == principal.account.id
     if image is None or not (mine or image.public):
@@ -113,7 +113,7 @@ def patch_changes(image: ImageRecord, body: MediaPatch) -> dict[str, Any]:
            enveloped=False, errors=(404, 409, 422))
 async def patch_media(request: Request) -> Response:
     ctx = get_ctx(request)
-    principal = authenticate(request, ctx, "write")
+    principal = await authenticate(request, ctx, "write")
     body = await json_body(request, ctx, MediaPatch)
     now = time.time()
     image = owned(ctx, principal, request.path_params["id"], now)
@@ -141,7 +141,7 @@ def delete_one(ctx: AppContext, image: ImageRecord, now: float) -> bool:
            enveloped=False, errors=(404,))
 async def delete_media(request: Request) -> Response:
     ctx = get_ctx(request)
-    principal = authenticate(request, ctx, "write")
+    principal = await authenticate(request, ctx, "write")
     now = time.time()
     image = owned(ctx, principal, request.path_params["id"], now)
     delete_one(ctx, image, now)

@@ -43,7 +43,7 @@ def form_fields(values: dict[str, str]) -> MediaFields:
 async def upload(request: Request) -> Response:
     ctx, h = get_ctx(request), hosting(request)
     base, now = ctx.base_url(request), time.time()
-    principal = optional_principal(request, ctx, "write")
+    principal = await optional_principal(request, ctx, "write")
     ip = client_ip(request)
     headers = {} if principal else quota.anonymous_limits(ctx, ip, now)
     who = quota.caller(ctx, principal, ip)
@@ -85,7 +85,7 @@ def fetch_url(ctx: AppContext, url: str, limit: int) -> bytes:
 async def import_url(request: Request) -> Response:
     ctx, h = get_ctx(request), hosting(request)
     base, now = ctx.base_url(request), time.time()
-    principal = optional_principal(request, ctx, "write")
+    principal = await optional_principal(request, ctx, "write")
     body = await json_body(request, ctx, ImportRequest)
     if not body.url:
         raise problem(400, "missing_url", "No URL provided (send `url`)")

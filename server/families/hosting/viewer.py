@@ -25,7 +25,7 @@ async def viewer(request: Request) -> Response:
     image = find(ctx, request.path_params["uid"], time.time())
     if image is None:
         raise not_found()
-    access = admit(request, ctx, image)
+    access = await admit(request, ctx, image)
     links, team = access.links(ctx.links(request)), team_of(ctx, image)
 
     def src(ext: str) -> str:

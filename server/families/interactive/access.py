@@ -25,9 +25,9 @@ log = logging.getLogger("pinrender.server")
 Handler = Callable[[Request, AppContext, Principal], Awaitable[Response]]
 
 
-def admit(request: Request, ctx: AppContext, ability: str) -> tuple[Principal, Decision]:
+async def admit(request: Request, ctx: AppContext, ability: str) -> tuple[Principal, Decision]:
     """The key and its rolling hour (counted first), then the premium plan, then the ability."""
-    who = authenticate(request, ctx, ability=None)
+    who = await authenticate(request, ctx, ability=None)
     assert who.rate is not None
     headers = who.rate.headers()
     plan = ctx.settings.plan(who.account.plan)
@@ -46,7 +46,7 @@ def images_endpoint(ability: str) -> Callable[[Handler], Callable[[Request], Awa
         @functools.wraps(handler)
         async def endpoint(request: Request) -> Response:
             ctx = get_ctx(request)
-            who, decision = admit(request, ctx, ability)
+            who, decision = await admit(request, ctx, ability)
             headers = decision.headers()
             try:
                 response = await handler(request, ctx, who)

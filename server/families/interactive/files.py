@@ -44,10 +44,10 @@ def image_status(ctx: AppContext, image: ImageRecord) -> str:
     return "failed" if job is not None and job.status == "failed" else "pending"
 
 
-def visible_image(request: Request, ctx: AppContext, unique_id: str) -> tuple[ImageRecord, Access]:
+async def visible_image(request: Request, ctx: AppContext, unique_id: str) -> tuple[ImageRecord, Access]:
     """The live image `unique_id` and how this request may see it (404 if it may not)."""
     image = live_image(ctx, unique_id)
-    return image, admit(request, ctx, image)
+    return image, await admit(request, ctx, image)
 
 
 def prepare_variant(ctx: AppContext, image: ImageRecord, width: int) -> Prepared:
@@ -82,7 +82,7 @@ async def variant(request: Request) -> Response:
     width = parse_variant(token)
     if width is None:
         raise ApiError(404, variant_error(token))
-    image, access = visible_image(request, ctx, unique_id)
+    image, access = await visible_image(request, ctx, unique_id)
     return await deliver(request, ctx, prepare_variant(ctx, image, width), image.account_id,
                          access.cache_control(FILE_CACHE))
 
@@ -92,7 +92,7 @@ async def variant(request: Request) -> Response:
            extra_params=SIGNED_PARAMS)
 async def card(request: Request) -> Response:
     ctx = get_ctx(request)
-    image, access = visible_image(request, ctx, request.path_params["unique_id"])
+    image, access = await visible_image(request, ctx, request.path_params["unique_id"])
     return await deliver(request, ctx, prepare_card(ctx, image), image.account_id,
                          access.cache_control(CARD_CACHE))
 

@@ -81,14 +81,14 @@ def prepare_og_card(ctx: AppContext, image: ImageRecord) -> Prepared:
            media=("image/png",), auth=False, errors=(404, 503))
 async def og_card(request: Request) -> Response:
     ctx = get_ctx(request)
-    image, access = visible_image(request, ctx, request.path_params["unique_id"])
+    image, access = await visible_image(request, ctx, request.path_params["unique_id"])
     return await deliver(request, ctx, prepare_og_card(ctx, image), image.account_id,
                          access.cache_control("public, max-age=300"))
 
 
-def _page(request: Request, *, chrome: bool) -> HTMLResponse:
+async def _page(request: Request, *, chrome: bool) -> HTMLResponse:
     ctx = get_ctx(request)
-    image, access = visible_image(request, ctx, request.path_params["unique_id"])
+    image, access = await visible_image(request, ctx, request.path_params["unique_id"])
     account = ctx.meta.accounts.get(image.account_id) if image.account_id else None
     links = access.links(ctx.links(request))
     status = image_status(ctx, image)
@@ -128,10 +128,10 @@ def _page(request: Request, *, chrome: bool) -> HTMLResponse:
 @operation(summary="Share page with og:image / twitter:image", tag="embeds", media=("text/html",),
            auth=False, errors=(403, 404), extra_params=SIGNED_PARAMS)
 async def share_page(request: Request) -> Response:
-    return _page(request, chrome=True)
+    return await _page(request, chrome=True)
 
 
 @operation(summary="Embed page (for the iframe snippet)", tag="embeds", media=("text/html",),
            auth=False, errors=(403, 404), extra_params=SIGNED_PARAMS)
 async def embed_page(request: Request) -> Response:
-    return _page(request, chrome=False)
+    return await _page(request, chrome=False)

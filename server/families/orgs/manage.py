@@ -38,7 +38,7 @@ def _json(model: object, status: int = 200) -> JSONResponse:
            response=OrgList, enveloped=False)
 async def list_orgs(request: Request) -> Response:
     ctx = get_ctx(request)
-    account = authenticate(request, ctx, "read").account
+    account = (await authenticate(request, ctx, "read")).account
     return _json([OrgOut(id=account.id, name=account.name or account.email).model_dump()])
 
 
@@ -46,7 +46,7 @@ async def list_orgs(request: Request) -> Response:
            enveloped=False, status=201, errors=(403, 404))
 async def create_event(request: Request) -> Response:
     ctx = get_ctx(request)
-    org = owned_org(request, ctx)
+    org = await owned_org(request, ctx)
     body = await settings_body(request, ctx.settings, EventCreate)
     event = ctx.meta.events.create(org.id, body.name, now=time.time())
     return _json(event_out(event).model_dump(), 201)
@@ -56,7 +56,7 @@ async def create_event(request: Request) -> Response:
            errors=(403, 404))
 async def list_events(request: Request) -> Response:
     ctx = get_ctx(request)
-    org = owned_org(request, ctx, "read")
+    org = await owned_org(request, ctx, "read")
     return _json([event_out(e).model_dump() for e in ctx.meta.events.list(org.id)])
 
 
@@ -65,7 +65,7 @@ async def list_events(request: Request) -> Response:
            errors=(403, 404, 409))
 async def create_token(request: Request) -> Response:
     ctx = get_ctx(request)
-    org = owned_org(request, ctx)
+    org = await owned_org(request, ctx)
     body = await settings_body(request, ctx.settings, TokenCreate)
     try:
         issued = orgtokens.issue(ctx.meta, org.id, body.name, limit=ctx.settings.ext.max_tokens)
@@ -80,7 +80,7 @@ async def create_token(request: Request) -> Response:
            response=TokenList, enveloped=False, errors=(403, 404))
 async def list_tokens(request: Request) -> Response:
     ctx = get_ctx(request)
-    org = owned_org(request, ctx, "read")
+    org = await owned_org(request, ctx, "read")
     return _json([token_out(t).model_dump() for t in ctx.meta.org_tokens.list(org.id)])
 
 
@@ -96,7 +96,7 @@ def _token_id(request: Request, org_id: int) -> str:
            tag="orgs", body=TokenPatch, response=TokenOut, enveloped=False, errors=(403, 404))
 async def patch_token(request: Request) -> Response:
     ctx = get_ctx(request)
-    org = owned_org(request, ctx)
+    org = await owned_org(request, ctx)
     body = await settings_body(request, ctx.settings, TokenPatch)
     updated = ctx.meta.org_tokens.set_active(_token_id(request, org.id), body.active)
     if updated is None:
@@ -108,7 +108,7 @@ async def patch_token(request: Request) -> Response:
            errors=(403, 404))
 async def delete_token(request: Request) -> Response:
     ctx = get_ctx(request)
-    org = owned_org(request, ctx)
+    org = await owned_org(request, ctx)
     token_id = _token_id(request, org.id)
     if not ctx.meta.org_tokens.delete(token_id):
         raise ApiError(404, "No such token in this organisation", code="token_not_found")

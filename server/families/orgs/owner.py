@@ -11,8 +11,8 @@ from ...http.auth import authenticate
 from ...http.errors import ApiError
 
 
-def owned_org(request: Request, ctx: AppContext, ability: str = "write") -> Account:
-    who = authenticate(request, ctx, ability)
+async def owned_org(request: Request, ctx: AppContext, ability: str = "write") -> Account:
+    who = await authenticate(request, ctx, ability)
     if not who.is_owner:
         raise ApiError(403, "Managing an organisation needs its owner's key, not a contributor's",
                        code="owner_key_required")

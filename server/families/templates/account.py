@@ -18,7 +18,7 @@ from .schemas import AccountOut, UsageOut
            tag="account", response=AccountOut)
 async def account(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = authenticate(request, ctx, "read")
+    who = await authenticate(request, ctx, "read")
     plan = ctx.settings.plan(who.account.plan)
     used = ctx.counters.usage.get(who.account.id, RENDERS, month())
     ai = credits.balance(ctx.counters, who.account, plan)

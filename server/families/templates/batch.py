@@ -90,7 +90,7 @@ async def batch_body(request: Request, ctx: AppContext) -> BatchRequest:
            errors=(400, 404, 413, 429))
 async def create_batch(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = authenticate(request, ctx, "write")
+    who = await authenticate(request, ctx, "write")
     body = await batch_body(request, ctx)
     record = ctx.meta.templates.get(body.templateId, with_data=False)
     if record is None or (record.account_id != who.account.id and not record.public):
@@ -133,7 +133,7 @@ def present(ctx: AppContext, request: Request, job: JobRecord) -> BatchOut:
            response=BatchOut, errors=(404,))
 async def batch_status(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = authenticate(request, ctx, "read")
+    who = await authenticate(request, ctx, "read")
     job = owned_job(request, ctx, who)
     return JSONResponse({"success": True, "data": present(ctx, request, job).model_dump(exclude_none=True)},
                         headers={"Cache-Control": "no-store"})
@@ -169,7 +169,7 @@ class _Chunks:
            media=("application/zip",), errors=(404, 409))
 async def batch_zip(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = authenticate(request, ctx, "read")
+    who = await authenticate(request, ctx, "read")
     job = owned_job(request, ctx, who)
     if job.status != "completed":
         raise ApiError(409, f"The batch is {job.status}: its ZIP exists once it has completed",

@@ -22,7 +22,7 @@ from .schemas import GenerateRequest, GenerateResponse, GenerateResult
                     "layers": {"subtitle": {"color": "#ffd166"}}})
 async def generate(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = authenticate(request, ctx, "write")
+    who = await authenticate(request, ctx, "write")
     s = ctx.settings
     body = await settings_body(request, s, GenerateRequest)
     record = ctx.meta.templates.get(str(body.templateId), with_data=False)

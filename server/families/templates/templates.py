@@ -34,7 +34,7 @@ def _owned(request: Request, principal_account: int) -> TemplateRecord:
            response=TemplateOut, status=201, errors=(403, 413, 422), example=EXAMPLE_TEMPLATE)
 async def create_template(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = authenticate(request, ctx, "write")
+    who = await authenticate(request, ctx, "write")
     s = ctx.settings
     body = await settings_body(request, s, TemplateCreate)
     check_template_json(body.jsonData)
@@ -52,7 +52,7 @@ async def create_template(request: Request) -> Response:
            response=TemplateList)
 async def list_templates(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = authenticate(request, ctx, "read")
+    who = await authenticate(request, ctx, "read")
     params = {k: v for k, v in request.query_params.items() if k in ("page", "limit")}
     query = validate(PageQuery, {"limit": ctx.settings.page_size, **params})
     page = ctx.meta.templates.list(who.account.id, offset=(query.page - 1) * query.limit,
@@ -66,7 +66,7 @@ async def list_templates(request: Request) -> Response:
 
 @operation(summary="Get a template", tag="templates", response=TemplateOut, errors=(404,))
 async def get_template(request: Request) -> Response:
-    who = authenticate(request, get_ctx(request), "read")
+    who = await authenticate(request, get_ctx(request), "read")
     return ok(TemplateOut.of(_owned(request, who.account.id)).model_dump(mode="json"))
 
 
@@ -78,7 +78,7 @@ _COLUMNS = {"name": "name", "description": "description", "jsonData": "json_data
            response=TemplateOut, errors=(404, 413, 422))
 async def update_template(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = authenticate(request, ctx, "write")
+    who = await authenticate(request, ctx, "write")
     record = _owned(request, who.account.id)
     s = ctx.settings
     body = await settings_body(request, s, TemplateUpdate)
@@ -99,7 +99,7 @@ async def update_template(request: Request) -> Response:
 @operation(summary="Delete a template (owners only)", tag="templates", errors=(403, 404))
 async def delete_template(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = authenticate(request, ctx, "write")
+    who = await authenticate(request, ctx, "write")
     record = _owned(request, who.account.id)
     if not who.is_owner:
         raise ApiError(403, "Only the account owner may delete templates")
