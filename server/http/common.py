@@ -43,8 +43,14 @@ def json_param(ctx: AppContext, raw: str | None, name: str) -> dict[str, Any] | 
     return value
 
 
-def prepare(ctx: AppContext, record: TemplateRecord, layers: Any, variables: Any, fmt: str,
-            quality: int | None, *, account_id: int | None = None) -> Prepared:
+async def prepare(ctx: AppContext, record: TemplateRecord, layers: Any, variables: Any, fmt: str,
+                  quality: int | None, *, account_id: int | None = None) -> Prepared:
+    """`prepare_now` through `ctx.io`: its template and stored-image lookups are store calls."""
+    return await ctx.io(prepare_now, ctx, record, layers, variables, fmt, quality, account_id)
+
+
+def prepare_now(ctx: AppContext, record: TemplateRecord, layers: Any, variables: Any, fmt: str,
+                quality: int | None, account_id: int | None = None) -> Prepared:
     """The render of `record` with overrides; stored-image URLs in its layers resolve for
     `account_id` (the caller; None for anonymous renders) and the template owner's public images
     (services/stored_images.py)."""

@@ -61,6 +61,12 @@ def _headers(ctx: AppContext, access: Access, etag: str, vary: bool) -> dict[str
     return headers
 
 
+def located(ctx: AppContext, uid: str, team: str, now: float) -> ImageRecord | None:
+    """The live image `uid` of the team `team`, else None (one store step)."""
+    image = find(ctx, uid, now)
+    return image if image is not None and team_of(ctx, image) == team else None
+
+
 @operation(summary="An image at a size and format, resized at the edge (private: signed URL or "
            "the owner's key)", tag="hosting", media=(*IMAGE_TYPES, "image/gif"), auth=False,
            errors=(304, 403, 404), query=cdn_params.CdnQuery, operation_id="getCdnImage")
@@ -72,8 +78,8 @@ async def serve(request: Request) -> Response:
     uid, ext = match.groups()
     query = cdn_params.parse(request)
     size, frame = query.size, query.frame()
-    image = find(ctx, uid, time.time())
-    if image is None or team_of(ctx, image) != request.path_params["team_hash"]:
+    image = await ctx.io(located, ctx, uid, request.path_params["team_hash"], time.time())
+    if image is None:
         raise not_found()
     access = await admit(request, ctx, image)
     cdn_params.admit_free_form(request, ctx, image, query)

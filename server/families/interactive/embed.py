@@ -77,7 +77,7 @@ async def embed_data(request: Request) -> Response:
     if unique_id.isdigit():
         raise ApiError(404, "Image not found: embed-data takes the unique_id, not the numeric id")
     image, access = await visible_image(request, ctx, unique_id)
-    account = ctx.meta.accounts.get(image.account_id) if image.account_id else None
+    account = await ctx.io(ctx.meta.accounts.get, image.account_id) if image.account_id else None
     if account is None or not query.user or not secrets.compare_digest(
             query.user.encode(), account.embed_key.encode()):
         raise ApiError(403, "Invalid embed key: pass the image owner's embed key as `user`",

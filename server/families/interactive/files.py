@@ -46,7 +46,7 @@ def image_status(ctx: AppContext, image: ImageRecord) -> str:
 
 async def visible_image(request: Request, ctx: AppContext, unique_id: str) -> tuple[ImageRecord, Access]:
     """The live image `unique_id` and how this request may see it (404 if it may not)."""
-    image = live_image(ctx, unique_id)
+    image = await ctx.io(live_image, ctx, unique_id)
     return image, await admit(request, ctx, image)
 
 

@@ -180,7 +180,7 @@ async def render(request: Request) -> Response:
     if record is None or record.account_id != who.org.id:
         raise ApiError(404, "No such template in this organisation", field="templateId",
                        code="template_not_found")
-    prepared = prepare(ctx, record, body.layers, body.variables, body.format, None,
+    prepared = await prepare(ctx, record, body.layers, body.variables, body.format, None,
                        account_id=who.org.id)
     plan = ctx.settings.plan(who.org.plan)
     obtained = await ctx.render.generate(prepared, who.org.id, plan.monthly_renders)

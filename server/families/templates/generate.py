@@ -28,7 +28,7 @@ async def generate(request: Request) -> Response:
     record = ctx.meta.templates.get(str(body.templateId), with_data=False)
     if record is None or (record.account_id != who.account.id and not record.public):
         raise ApiError(404, "Template not found", field="templateId")
-    prepared = prepare(ctx, record, body.layers, body.variables, body.format, body.quality,
+    prepared = await prepare(ctx, record, body.layers, body.variables, body.format, body.quality,
                        account_id=who.account.id)
 
     obtained = await ctx.render.generate(prepared, who.account.id,

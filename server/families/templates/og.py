@@ -9,6 +9,7 @@ variable of the template is a 400 naming the ones it has. Same key, ETag and byt
 
 from __future__ import annotations
 
+import functools
 import re
 from uuid import UUID
 
@@ -63,7 +64,7 @@ async def og(request: Request) -> Response:
         template_id = str(UUID(match.group(1)))
     except ValueError:
         raise ApiError(404, "Template not found or not public", field="templateId") from None
-    record = ctx.meta.templates.get(template_id, with_data=False)
+    record = await ctx.io(functools.partial(ctx.meta.templates.get, template_id, with_data=False))
     if record is None or not record.public:
         raise ApiError(404, "Template not found or not public", field="templateId")
     template, record = ctx.render.template(record)
@@ -82,9 +83,9 @@ async def og(request: Request) -> Response:
     variables = {name: value for name, value in params.items() if name not in RESERVED}
     layers = json_param(ctx, params.get("layers"), "layers")
     if record.require_signature:
-        account = ctx.meta.accounts.get(record.account_id) if record.account_id else None
+        account = await ctx.io(ctx.meta.accounts.get, record.account_id) if record.account_id else None
         if account is None or not check_og(request.scope["path"], items, account.render_secret):
             raise ApiError(403, "signature: missing or invalid for this template", field="signature")
-    prepared = prepare(ctx, record, layers, variables or None, EXTENSIONS[match.group(2)],
+    prepared = await prepare(ctx, record, layers, variables or None, EXTENSIONS[match.group(2)],
                        _quality(params.get("quality")))
     return await respond(request, ctx, prepared)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from starlette.requests import Request
@@ -29,14 +30,15 @@ _STORED = re.compile(r"^([0-9a-f]{16,64})\.([a-z]{3,4})$")
 async def render(request: Request) -> Response:
     ctx = get_ctx(request)
     query = validate(RenderQuery, dict(request.query_params))
-    record = ctx.meta.templates.get(str(query.templateId), with_data=False)
+    record = await ctx.io(functools.partial(ctx.meta.templates.get, str(query.templateId),
+                                            with_data=False))
     # Private and missing look the same, so private template ids cannot be probed.
     if record is None or not record.public:
         raise ApiError(404, "Template not found or not public", field="templateId")
     layers = json_param(ctx, query.layers, "layers")
     variables = json_param(ctx, query.variables, "variables")
     if record.require_signature:
-        account = ctx.meta.accounts.get(record.account_id) if record.account_id else None
+        account = await ctx.io(ctx.meta.accounts.get, record.account_id) if record.account_id else None
         if account is None or not verify_signature(
             query.signature, str(query.templateId), layers, variables,
             query.format if "format" in query.model_fields_set else None,
@@ -45,7 +47,7 @@ async def render(request: Request) -> Response:
             raise ApiError(403, "signature: missing or invalid for this template", field="signature")
 
     fmt, vary = output_format(request, ctx, record, query.format)
-    prepared = prepare(ctx, record, layers, variables, fmt, query.quality)
+    prepared = await prepare(ctx, record, layers, variables, fmt, query.quality)
     return await respond(request, ctx, prepared, vary=vary)
 
 

@@ -242,15 +242,18 @@ class RenderService:
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        record = self.meta.results.get(key)
-        if record is None:
-            return None
-        data = await anyio.to_thread.run_sync(self.blobs.get, record.blob_key)
-        if data is None:
-            return None
-        fmt = BY_EXTENSION[record.blob_key.rsplit(".", 1)[-1]]
-        output = Output(data, record.media_type, fmt, {})
-        self.cache.put(key, output)
+
+        def read() -> Output | None:
+            # The row and its blob in one step off the event loop: both may be network calls.
+            record = self.meta.results.get(key)
+            data = self.blobs.get(record.blob_key) if record is not None else None
+            if record is None or data is None:
+                return None
+            return Output(data, record.media_type, BY_EXTENSION[record.blob_key.rsplit(".", 1)[-1]], {})
+
+        output = await anyio.to_thread.run_sync(read)
+        if output is not None:
+            self.cache.put(key, output)
         return output
 
     async def produce(self, prepared: Prepared) -> tuple[Output, bool]:
