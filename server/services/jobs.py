@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 
-from ..backends import Claim, ClaimRefused, CounterStore, JobRecord, MetaStore
+from ..backends import Claim, ClaimRefused, CounterStore, JobRecord, MetaStore, StoreUnavailable
 from ..settings import JobSettings
 from . import ledger, metrics
 
@@ -153,9 +153,15 @@ class JobRunner:
 
     async def _worker(self) -> None:
         while True:
-            record = self.meta.jobs.claim(self.holder, now=time.time(),
-                                          lease_seconds=self.settings.lease_seconds,
-                                          max_attempts=self.settings.max_attempts)
+            try:
+                record = self.meta.jobs.claim(self.holder, now=time.time(),
+                                              lease_seconds=self.settings.lease_seconds,
+                                              max_attempts=self.settings.max_attempts)
+            except StoreUnavailable as exc:
+                # The database is away: keep polling; the jobs wait in it, leased or not.
+                log.warning("job workers: %s", exc)
+                await anyio.sleep(self.settings.poll_seconds)
+                continue
             if record is None:
                 await self._idle()
                 continue
@@ -185,7 +191,9 @@ class JobRunner:
                         status, error = "completed", None
                     except JobFailed as exc:
                         error = str(exc)
-                    except LeaseLost:
+                    except (LeaseLost, StoreUnavailable):
+                        # Another worker has it, or the database went away mid-job: either way
+                        # the job stays leased, and whoever claims it after the lease resumes it.
                         lost = True
                     except Exception as exc:
                         log.error("job %d (%s) failed", record.id, record.kind, exc_info=exc)
@@ -193,10 +201,19 @@ class JobRunner:
                     finally:
                         tg.cancel_scope.cancel()
             lost = lost or lease.cancelled_caught
-        if not lost:
+        if lost:
+            log.warning("job %d: stopped before its end; it resumes after its lease", record.id)
+            return
+        try:
+            finished = self.meta.jobs.finish(record.id, self.holder, status=status,
+                                             now=time.time(), results=results, error=error)
+        except StoreUnavailable as exc:
+            log.warning("job %d: not recorded as %s (%s); it resumes after its lease",
+                        record.id, status, exc)
+            return
+        if finished:
             metrics.JOBS_FINISHED.labels(record.kind, status).inc()
-        if lost or not self.meta.jobs.finish(record.id, self.holder, status=status,
-                                             now=time.time(), results=results, error=error):
+        else:
             log.warning("job %d: lease lost to another worker, which finishes it", record.id)
 
     async def _heartbeat(self, job: Job, scope: anyio.CancelScope) -> None:
@@ -204,7 +221,11 @@ class JobRunner:
         while True:
             await anyio.sleep(interval)
             until = time.time() + self.settings.lease_seconds
-            if not self.meta.jobs.renew(job.id, self.holder, until=until):
+            try:
+                held = self.meta.jobs.renew(job.id, self.holder, until=until)
+            except StoreUnavailable:
+                continue  # the next beat tries again; past the lease, another worker may take over
+            if not held:
                 scope.cancel()  # another worker has it: stop without writing anything
                 return
 

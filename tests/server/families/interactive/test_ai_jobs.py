@@ -9,10 +9,11 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import pytest
 from PIL import Image
 
-from pinrender_server.backends import JobRecord
+from pinrender_server.backends import JobRecord, StoreUnavailable
 from pinrender_server.services import credits
 from pinrender_server.services.jobs import Job, JobFailed, JobRunner
 from pinrender_server.services.ledger import AI_CREDITS, month
@@ -204,3 +205,35 @@ async def test_a_failing_phase_gives_its_credits_back_and_fails_the_job(
         final = api.ctx.meta.jobs.get(job.id)
         assert final is not None and final.status == "failed" and final.error == "the provider said no"
         assert spent(api, account.id) == 0
+
+
+async def test_workers_outlive_a_database_outage(make_settings: Callable[..., Settings]) -> None:
+    async with open_api(make_settings(plans=pro(50), default_plan="pro", jobs={"workers": 0})) as api:
+        meta = api.ctx.meta
+        account = meta.accounts.create("outage@example.com", plan="pro")
+        job = meta.jobs.enqueue(account.id, "test", {}, max_open=5, now=0)
+        assert job is not None
+        claim, calls = meta.jobs.claim, {"n": 0}
+
+        def unreachable_at_first(*args: Any, **kwargs: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] <= 3:
+                raise StoreUnavailable("PostgreSQL unavailable", backend="database")
+            return claim(*args, **kwargs)
+
+        meta.jobs.claim = unreachable_at_first  # type: ignore[method-assign]
+
+        async def handler(job: Job) -> list[dict[str, Any]]:
+            return [{"ran": True}]
+
+        runner = JobRunner(meta, api.ctx.counters, "w", {"test": handler},
+                           JobSettings(workers=1, poll_seconds=0.05))
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(runner.run)
+            for _ in range(200):
+                done = meta.jobs.get(job.id)
+                if done is not None and done.status == "completed":
+                    break
+                await anyio.sleep(0.02)
+            tg.cancel_scope.cancel()
+        assert calls["n"] > 3 and done is not None and done.results == [{"ran": True}]
