@@ -138,7 +138,8 @@ async def close_context(ctx: AppContext) -> None:
 def job_runner(ctx: AppContext) -> JobRunner:
     handlers = {**Pipelines(ctx.meta, ctx.counters, ctx.blobs, ctx.ai, ctx.settings).handlers(),
                 **BatchPipeline(ctx.meta, ctx.render, ctx.settings).handlers()}
-    return JobRunner(ctx.meta, ctx.counters, ctx.instance, handlers, ctx.settings.jobs)
+    return JobRunner(ctx.meta, ctx.counters, ctx.instance, handlers, ctx.settings.jobs,
+                     offload=ctx.blocking)
 
 
 def create_app(settings: Settings | None = None, *,

@@ -16,6 +16,7 @@ when the phase fails. Raise `JobFailed` with a message for the user to end the j
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -53,6 +54,11 @@ class Job:
     holder: str
     phase_timeout: float
     state: dict[str, Any] = field(default_factory=dict)
+    # Store calls on a worker thread (networked stores: see AppContext.io), else in place.
+    offload: bool = False
+
+    async def call(self, fn: Callable[[], T]) -> T:
+        return await anyio.to_thread.run_sync(fn) if self.offload else fn()
 
     @property
     def id(self) -> int:
@@ -70,19 +76,22 @@ class Job:
             done: T = self.state[name]
             return done
         if cost is not None and cost.amount > 0:
-            self._charge(name, cost)
+            await self.call(functools.partial(self._charge, name, cost))
         try:
             with anyio.fail_after(self.phase_timeout):
                 result = await work()
         except TimeoutError:
-            self._uncharge(name, cost)
+            await self.call(functools.partial(self._uncharge, name, cost))
             raise JobFailed(f"{name} took longer than {self.phase_timeout:g} s") from None
         except BaseException:
             # Failed or cancelled work gives its credits back; a resumed job charges again.
-            self._uncharge(name, cost)
+            with anyio.CancelScope(shield=True):
+                await self.call(functools.partial(self._uncharge, name, cost))
             raise
         self.state[name] = result
-        if not self.meta.jobs.save_state(self.id, self.holder, self.state, now=time.time()):
+        saved = await self.call(functools.partial(self.meta.jobs.save_state, self.id, self.holder,
+                                                  self.state, now=time.time()))
+        if not saved:
             raise LeaseLost()
         return result
 
@@ -122,13 +131,18 @@ class Job:
 
 class JobRunner:
     def __init__(self, meta: MetaStore, counters: CounterStore, holder: str,
-                 handlers: Mapping[str, Handler], settings: JobSettings) -> None:
+                 handlers: Mapping[str, Handler], settings: JobSettings, *,
+                 offload: bool = False) -> None:
+        self.offload = offload
         self.meta = meta
         self.counters = counters
         self.holder = holder
         self.handlers = dict(handlers)
         self.settings = settings
         self._wake = anyio.Event()
+
+    async def _call(self, fn: Callable[[], T]) -> T:
+        return await anyio.to_thread.run_sync(fn) if self.offload else fn()
 
     def wake(self) -> None:
         """A job was queued in this process: idle workers look now, not at their next poll."""
@@ -154,9 +168,10 @@ class JobRunner:
     async def _worker(self) -> None:
         while True:
             try:
-                record = self.meta.jobs.claim(self.holder, now=time.time(),
-                                              lease_seconds=self.settings.lease_seconds,
-                                              max_attempts=self.settings.max_attempts)
+                record = await self._call(functools.partial(
+                    self.meta.jobs.claim, self.holder, now=time.time(),
+                    lease_seconds=self.settings.lease_seconds,
+                    max_attempts=self.settings.max_attempts))
             except StoreUnavailable as exc:
                 # The database is away: keep polling; the jobs wait in it, leased or not.
                 log.warning("job workers: %s", exc)
@@ -176,7 +191,7 @@ class JobRunner:
     async def run_one(self, record: JobRecord) -> None:
         """Run one leased job to its end (or until the lease is lost), renewing the lease."""
         job = Job(record, self.meta, self.counters, self.holder, self.settings.phase_timeout,
-                  dict(record.state))
+                  dict(record.state), self.offload)
         handler = self.handlers.get(record.kind)
         status: str = "failed"
         results: Results | None = None
@@ -205,8 +220,9 @@ class JobRunner:
             log.warning("job %d: stopped before its end; it resumes after its lease", record.id)
             return
         try:
-            finished = self.meta.jobs.finish(record.id, self.holder, status=status,
-                                             now=time.time(), results=results, error=error)
+            finished = await self._call(functools.partial(
+                self.meta.jobs.finish, record.id, self.holder, status=status, now=time.time(),
+                results=results, error=error))
         except StoreUnavailable as exc:
             log.warning("job %d: not recorded as %s (%s); it resumes after its lease",
                         record.id, status, exc)
@@ -222,7 +238,8 @@ class JobRunner:
             await anyio.sleep(interval)
             until = time.time() + self.settings.lease_seconds
             try:
-                held = self.meta.jobs.renew(job.id, self.holder, until=until)
+                held = await self._call(functools.partial(self.meta.jobs.renew, job.id,
+                                                          self.holder, until=until))
             except StoreUnavailable:
                 continue  # the next beat tries again; past the lease, another worker may take over
             if not held:

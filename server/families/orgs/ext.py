@@ -47,7 +47,7 @@ def _event_id(who: ExtCaller) -> int:
 @operation(summary="Check a token, organisation, event and host", tag="ext", response=Ping,
            enveloped=False, errors=ERRORS, security=HEADER)
 async def ping(request: Request) -> Response:
-    who = admit(request, get_ctx(request))
+    who = await admit(request, get_ctx(request))
     return JSONResponse(Ping(org_id=who.org.id, event_id=_event_id(who)).model_dump(),
                         headers=who.rate.headers())
 
@@ -76,7 +76,7 @@ async def _check(ctx: AppContext, staged: Path, limit: int) -> pinrender.ProbeIn
            response=PhotoOut, enveloped=False, status=201, errors=(*ERRORS, 413), security=HEADER)
 async def upload_photo(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = admit(request, ctx)
+    who = await admit(request, ctx)
     plan = ctx.settings.plan(who.org.plan)
     limit = plan.max_file_bytes
     try:
@@ -125,7 +125,7 @@ async def upload_photo(request: Request) -> Response:
            response=PhotoPage, enveloped=False, errors=ERRORS, security=HEADER)
 async def list_photos(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = admit(request, ctx)
+    who = await admit(request, ctx)
     query = validate(PhotoQuery, dict(request.query_params))
     event_id = _event_id(who)
     page = ctx.meta.images.list(who.org.id, now=time.time(), limit=query.limit,
@@ -151,7 +151,7 @@ def _photo(ctx: AppContext, who: ExtCaller, raw: str) -> ImageRecord:
            errors=(*ERRORS, 404), security=HEADER)
 async def get_photo(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = admit(request, ctx)
+    who = await admit(request, ctx)
     image = _photo(ctx, who, str(request.path_params["photo_id"]))
     out = photo_out(ctx.links(request), who.org.team_hash, _event_id(who), image)
     return JSONResponse(out.model_dump(), headers=who.rate.headers())
@@ -161,7 +161,7 @@ async def get_photo(request: Request) -> Response:
            errors=(*ERRORS, 404), security=HEADER)
 async def delete_photo(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = admit(request, ctx)
+    who = await admit(request, ctx)
     image = _photo(ctx, who, str(request.path_params["photo_id"]))
     if ctx.meta.images.soft_delete(image.id, now=time.time()):
         # Storage is given back at once; the sweeper removes the blob and then the row.
@@ -174,7 +174,7 @@ async def delete_photo(request: Request) -> Response:
            errors=(*ERRORS, 404, 413, 422, 503), security=HEADER)
 async def render(request: Request) -> Response:
     ctx = get_ctx(request)
-    who = admit(request, ctx)
+    who = await admit(request, ctx)
     body = await settings_body(request, ctx.settings, ExtRenderRequest)
     record = ctx.meta.templates.get(str(body.templateId), with_data=False)
     if record is None or record.account_id != who.org.id:

@@ -13,6 +13,7 @@ request, so a deactivated or deleted token is refused at once by every process.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import time
 from dataclasses import dataclass
@@ -78,7 +79,13 @@ def _event_id(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
-def admit(request: Request, ctx: AppContext, *, event: bool = True) -> ExtCaller:
+async def admit(request: Request, ctx: AppContext, *, event: bool = True) -> ExtCaller:
+    """Every check of the ext family in its order, before any work; the store work is one step
+    through `ctx.io` (off the event loop with networked stores)."""
+    return await ctx.io(functools.partial(check, request, ctx, event=event))
+
+
+def check(request: Request, ctx: AppContext, *, event: bool = True) -> ExtCaller:
     secret = request.headers.get("x-api-key", "").strip()
     if not secret:
         raise deny(401, "missing_api_key",
