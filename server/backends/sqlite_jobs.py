@@ -10,6 +10,7 @@ from typing import Any
 from .records import Claim, ClaimRefused, JobRecord
 from .rows import dump_json, job_record
 from .sqlite_db import Database
+from .sqlite_usage import give_back
 from .sqlite_usage import spend as spend_claim
 
 
@@ -119,12 +120,10 @@ class SqliteJobs:
             if row is None:
                 return None
             conn.execute("DELETE FROM job_charges WHERE job_id = ? AND phase = ?", (job_id, phase))
+            charge = Claim(row["metric"], row["period"], row["amount"])
             if release:
-                conn.execute(
-                    "UPDATE usage SET count = MAX(0, count - ?) WHERE account_id = ?"
-                    " AND metric = ? AND period = ?",
-                    (row["amount"], row["account_id"], row["metric"], row["period"]))
-            return Claim(row["metric"], row["period"], row["amount"])
+                give_back(conn, row["account_id"], charge)
+            return charge
 
     def count_open(self, account_id: int) -> int:
         rows = self.db.query(

@@ -25,6 +25,15 @@ def spend(conn: sqlite3.Connection, account_id: int, claim: Claim) -> bool:
     return True
 
 
+def give_back(conn: sqlite3.Connection, account_id: int, claim: Claim) -> None:
+    """Inside the caller's transaction: take `claim.amount` back, never below zero."""
+    conn.execute(
+        "UPDATE usage SET count = MAX(0, count - ?) WHERE account_id = ? AND metric = ?"
+        " AND period = ?",
+        (claim.amount, account_id, claim.metric, claim.period),
+    )
+
+
 class SqliteUsage:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -51,8 +60,5 @@ class SqliteUsage:
             return spend(conn, account_id, Claim(metric, period, amount, limit))
 
     def release(self, account_id: int, metric: str, period: str, amount: int) -> None:
-        self.db.query(
-            "UPDATE usage SET count = MAX(0, count - ?) WHERE account_id = ? AND metric = ?"
-            " AND period = ?",
-            (amount, account_id, metric, period),
-        )
+        with self.db.transaction() as conn:
+            give_back(conn, account_id, Claim(metric, period, amount))
